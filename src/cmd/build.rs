@@ -1,0 +1,57 @@
+//! `broadside build`: render the whole site into a staging folder and swap it in.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::cli::BuildArgs;
+use crate::diagnostic::Result;
+use crate::output::{self, Staging};
+use crate::site::{BuildOptions, RenderStats, Site};
+
+/// What a finished build reports.
+#[derive(Debug)]
+pub struct Built {
+    pub stats: RenderStats,
+    pub output_dir: PathBuf,
+    pub warnings: Vec<crate::Diagnostic>,
+}
+
+pub fn run(args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let options = BuildOptions {
+        root: args.site.root.clone(),
+        output_dir: args.output.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.site.drafts,
+        inject_script: None,
+    };
+    let built = build(&options)?;
+    for warning in &built.warnings {
+        eprintln!("{warning}\n");
+    }
+    println!(
+        "Built {} pages, {} assets in {} ms -> {}",
+        built.stats.pages,
+        built.stats.assets,
+        started.elapsed().as_millis(),
+        built.output_dir.display()
+    );
+    Ok(())
+}
+
+/// Loads, renders and writes the site. The output folder is replaced only
+/// when everything succeeded.
+pub fn build(options: &BuildOptions) -> Result<Built> {
+    let site = Site::load(options)?;
+    let output_dir = site.output_dir();
+    output::check_output_dir(&site.root, &site.config.output_dir)?;
+    let staging = Staging::new(&output_dir)?;
+    let (stats, mut warnings) = site.render(&staging)?;
+    staging.commit()?;
+    warnings.splice(0..0, site.warnings.iter().cloned());
+    Ok(Built {
+        stats,
+        output_dir,
+        warnings,
+    })
+}

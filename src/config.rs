@@ -1,0 +1,206 @@
+//! site.toml: strict parsing into a raw type, then a validated [`Config`].
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{self, Diagnostic, Result};
+use crate::fs;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// site.toml as written. Unknown keys are errors: a typo must not be ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: toml::Spanned<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_output_dir")]
+    output_dir: PathBuf,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    story: StoryPages,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output_dir() -> PathBuf {
+    "public".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    pub smart_punctuation: bool,
+    /// `rel` values added to links that leave the site.
+    pub external_links_rel: Vec<String>,
+    pub external_links_new_tab: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+            external_links_rel: vec!["noopener".into(), "noreferrer".into()],
+            external_links_new_tab: false,
+        }
+    }
+}
+
+/// Which content pages show the story's timeline, quotes and sources;
+/// shortcodes and citations link there.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoryPages {
+    pub timeline_page: String,
+    pub quotes_page: String,
+    pub sources_page: String,
+}
+
+impl Default for StoryPages {
+    fn default() -> Self {
+        StoryPages {
+            timeline_page: "timeline.md".into(),
+            quotes_page: "quotes.md".into(),
+            sources_page: "sources.md".into(),
+        }
+    }
+}
+
+/// The validated site settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`: `/` or `/explainer/`. Every link starts with it.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    #[serde(skip)]
+    pub output_dir: PathBuf,
+    pub markdown: MarkdownConfig,
+    pub story: StoryPages,
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// Reads and validates `site.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = Path::new(CONFIG_FILE);
+        let text = fs::read_text(&root.join(path), path)?;
+        Config::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Config> {
+        let path = Path::new(CONFIG_FILE);
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| diagnostic::from_toml(path, text, 0, &e))?;
+        let base_url = normalize_base_url(raw.base_url.get_ref()).map_err(|message| {
+            Diagnostic::error(path, message).at_offset(text, raw.base_url.span().start)
+        })?;
+        Ok(Config {
+            base_path: base_path_of(&base_url),
+            base_url,
+            title: raw.title,
+            description: raw.description,
+            language: raw.language,
+            theme: raw.theme,
+            output_dir: raw.output_dir,
+            markdown: raw.markdown,
+            story: raw.story,
+            extra: raw.extra,
+        })
+    }
+
+    /// Points every generated URL at another address (the preview server, `--base-url`).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        self.base_url = normalize_base_url(url)?;
+        self.base_path = base_path_of(&self.base_url);
+        Ok(())
+    }
+
+    /// The link to a site path such as `timeline/`: base path + path.
+    pub fn link(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_path, site_path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL of a site path, for canonical links, feeds and sitemaps.
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_url, site_path.trim_start_matches('/'))
+    }
+}
+
+fn normalize_base_url(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url must start with https:// or http://, found {url:?}"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || rest.contains(['?', '#', ' ', '"', '\'', '<', '>', '\\']) {
+        return Err(format!(
+            "base_url must be a plain address such as https://example.org/ or https://example.org/explainer/, found {url:?}"
+        ));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+fn base_path_of(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_path() {
+        let c = Config::parse("title = 'T'\nbase_url = 'https://example.org/explainer'").unwrap();
+        assert_eq!(c.base_url, "https://example.org/explainer/");
+        assert_eq!(c.base_path, "/explainer/");
+        assert_eq!(c.link("/timeline/"), "/explainer/timeline/");
+        assert_eq!(
+            c.permalink("timeline/"),
+            "https://example.org/explainer/timeline/"
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let err =
+            Config::parse("title = 'T'\nbase_url = 'https://e.org'\ntheem = 'x'\n").unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!((d.line, d.column), (Some(3), Some(1)));
+        assert!(d.message.contains("theem"), "{}", d.message);
+    }
+
+    #[test]
+    fn bad_base_url_is_located() {
+        let err = Config::parse("title = 'T'\nbase_url = 'example.org'\n").unwrap_err();
+        assert_eq!(err.diagnostics()[0].line, Some(2));
+    }
+}

@@ -1,0 +1,314 @@
+//! content/: Markdown pages and sections, their URLs, and the files beside them.
+
+pub mod front_matter;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+pub use front_matter::FrontMatter;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Result};
+use crate::fs;
+
+pub const CONTENT_DIR: &str = "content";
+/// Story data lives here; it is read by `story`, not copied.
+pub const DATA_DIR: &str = "data";
+
+/// One Markdown file: a page, or a section's `_index.md`.
+#[derive(Debug)]
+pub struct Page {
+    /// The file, relative to the site root (`content/timeline.md`).
+    pub source: PathBuf,
+    /// The file relative to `content/`, with `/`: what `@/` links name.
+    pub key: String,
+    pub is_section: bool,
+    pub front: FrontMatter,
+    /// The whole file, kept for error positions.
+    pub text: String,
+    /// Where the front matter and the body start in `text`.
+    pub front_offset: usize,
+    pub body_offset: usize,
+    /// The URL path below the base, `timeline/`; empty for the home page.
+    pub path: String,
+    /// The key of the section whose folder holds this file, if any.
+    pub parent: Option<String>,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// Where the page is written inside the output folder.
+    pub fn output_file(&self) -> PathBuf {
+        Path::new(&self.path).join("index.html")
+    }
+}
+
+/// A file beside the pages, copied as it is.
+#[derive(Debug)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Relative to the output folder.
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Sorted by key, so every build is the same.
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Content {
+    /// Reads every page under `root/content`. Drafts are left out unless `drafts`.
+    pub fn load(root: &Path, drafts: bool) -> Result<Content> {
+        let content_dir = root.join(CONTENT_DIR);
+        let mut diagnostics = Diagnostics::default();
+        let mut markdown = Vec::new();
+        let mut assets = Vec::new();
+        if content_dir.is_dir() {
+            walk(
+                root,
+                &content_dir,
+                &mut markdown,
+                &mut assets,
+                &mut diagnostics,
+            );
+        }
+
+        let loaded: Vec<Result<Page>> = markdown
+            .par_iter()
+            .map(|key| load_page(root, key))
+            .collect();
+        let mut pages = Vec::with_capacity(loaded.len());
+        for page in loaded {
+            if let Some(page) = diagnostics.take(page)
+                && (drafts || !page.front.draft)
+            {
+                pages.push(page);
+            }
+        }
+        pages.sort_by(|a, b| a.key.cmp(&b.key));
+        assign_parents(&mut pages);
+        check_unique_paths(&pages, &mut diagnostics);
+        diagnostics.finish()?;
+
+        let by_key = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.clone(), i))
+            .collect();
+        Ok(Content {
+            pages,
+            assets,
+            by_key,
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Page> {
+        self.by_key.get(key).map(|&i| &self.pages[i])
+    }
+
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
+}
+
+fn walk(
+    root: &Path,
+    content_dir: &Path,
+    markdown: &mut Vec<String>,
+    assets: &mut Vec<Asset>,
+    diagnostics: &mut Diagnostics,
+) {
+    let walker = WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name()) && !is_data_dir(content_dir, e.path()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                diagnostics.push(Diagnostic::error(path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel_to_content = relative(content_dir, entry.path());
+        let key = rel_to_content.to_string_lossy().replace('\\', "/");
+        let file_type = entry.file_type();
+        if file_type.is_symlink() {
+            // A link is copied only when it points at a file inside the site:
+            // the build never reaches out of the site through one.
+            match std::fs::canonicalize(entry.path()) {
+                Ok(target)
+                    if target.starts_with(root.canonicalize().unwrap_or_default())
+                        && target.is_file() => {}
+                _ => {
+                    diagnostics.push(Diagnostic::warning(
+                        relative(root, entry.path()),
+                        "skipped: a symbolic link to something outside the site or to a folder",
+                    ));
+                    continue;
+                }
+            }
+        } else if !file_type.is_file() {
+            continue;
+        }
+        if key.ends_with(".md") {
+            markdown.push(key);
+        } else if !is_editor_leftover(&key) {
+            assets.push(Asset {
+                source: entry.path().to_path_buf(),
+                output: url_dir_of(&key).join(entry.file_name()),
+            });
+        }
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn is_data_dir(content_dir: &Path, path: &Path) -> bool {
+    path.parent() == Some(content_dir) && path.file_name() == Some(DATA_DIR.as_ref())
+}
+
+fn is_editor_leftover(name: &str) -> bool {
+    name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+fn relative(base: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}
+
+fn load_page(root: &Path, key: &str) -> Result<Page> {
+    let source = Path::new(CONTENT_DIR).join(key);
+    let text = fs::read_text(&root.join(&source), &source)?;
+    let split = front_matter::split(&source, &text)?;
+    let front = front_matter::parse(&source, &text, &split)?;
+    let (front_offset, body_offset) = (split.front_matter_offset, split.body_offset);
+    let file_name = key.rsplit('/').next().unwrap_or(key);
+    let is_section = file_name == "_index.md";
+    let path = url_path(key, front.slug.as_deref());
+    Ok(Page {
+        source,
+        key: key.to_string(),
+        is_section,
+        front,
+        text,
+        front_offset,
+        body_offset,
+        path,
+        parent: None,
+    })
+}
+
+/// The URL path of a content file: `a/b.md` -> `a/b/`, `a/_index.md` and
+/// `a/index.md` -> `a/`, `_index.md` -> `` (the home page). `slug` replaces
+/// the last part.
+pub fn url_path(key: &str, slug: Option<&str>) -> String {
+    let mut parts: Vec<String> = key.split('/').map(str::to_string).collect();
+    let file = parts.pop().unwrap_or_default();
+    let stem = file.strip_suffix(".md").unwrap_or(&file);
+    if stem != "_index" && stem != "index" {
+        parts.push(stem.to_string());
+    }
+    if let (Some(slug), Some(last)) = (slug, parts.last_mut()) {
+        *last = slug.to_string();
+    }
+    let mut path = String::new();
+    for part in parts {
+        path.push_str(&slug::slugify(part));
+        path.push('/');
+    }
+    path
+}
+
+/// The output folder of the page that a file in the folder of `key` sits beside.
+fn url_dir_of(key: &str) -> PathBuf {
+    let dir = key.rsplit_once('/').map_or("", |(dir, _)| dir);
+    dir.split('/')
+        .filter(|p| !p.is_empty())
+        .map(slug::slugify)
+        .collect()
+}
+
+/// Each page belongs to the section whose `_index.md` is in its folder, or
+/// in the nearest folder above it.
+fn assign_parents(pages: &mut [Page]) {
+    let sections: HashMap<String, String> = pages
+        .iter()
+        .filter(|p| p.is_section)
+        .map(|p| (folder_of(&p.key).to_string(), p.key.clone()))
+        .collect();
+    for page in pages.iter_mut() {
+        let mut folder = folder_of(&page.key).to_string();
+        if page.is_section {
+            if folder.is_empty() {
+                continue;
+            }
+            folder = folder_of(&folder).to_string();
+        }
+        loop {
+            if let Some(section) = sections.get(&folder) {
+                page.parent = Some(section.clone());
+                break;
+            }
+            if folder.is_empty() {
+                break;
+            }
+            folder = folder_of(&folder).to_string();
+        }
+    }
+}
+
+fn folder_of(key: &str) -> &str {
+    key.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+fn check_unique_paths(pages: &[Page], diagnostics: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    for page in pages {
+        if let Some(first) = seen.insert(&page.path, page) {
+            diagnostics.push(Diagnostic::error(
+                &page.source,
+                format!(
+                    "this page and {} would both be written to /{}: rename one or give it another `slug`",
+                    first.source.display(),
+                    page.path
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_urls() {
+        assert_eq!(url_path("_index.md", None), "");
+        assert_eq!(url_path("timeline.md", None), "timeline/");
+        assert_eq!(url_path("explainer/_index.md", None), "explainer/");
+        assert_eq!(url_path("explainer/index.md", None), "explainer/");
+        assert_eq!(
+            url_path("explainer/How It Works.md", None),
+            "explainer/how-it-works/"
+        );
+        assert_eq!(url_path("explainer/a.md", Some("b")), "explainer/b/");
+    }
+
+    #[test]
+    fn files_beside_a_page_follow_its_folder() {
+        assert_eq!(url_dir_of("explainer/map.png"), PathBuf::from("explainer"));
+        assert_eq!(url_dir_of("map.png"), PathBuf::new());
+    }
+}

@@ -1,0 +1,286 @@
+//! The one error type users see: a problem at a place in a file.
+//!
+//! Every stage reports bad input as a [`Diagnostic`] with the file, and a
+//! line and column where there is one, so a person can go straight to it.
+//! Stages that can keep going collect several before failing, so `check`
+//! and `build` report every problem at once.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found in the site's input, located as precisely as we can.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, relative to the site root where it lies inside it.
+    pub path: PathBuf,
+    /// 1-based line, when the problem has a position.
+    pub line: Option<usize>,
+    /// 1-based column, counted in characters.
+    pub column: Option<usize>,
+    pub message: String,
+    /// The text of the offending line, shown with a caret under the column.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            source_line: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// Locates the diagnostic at a byte offset of `source`, the file's text.
+    pub fn at_offset(mut self, source: &str, offset: usize) -> Self {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        self.line = Some(source[..line_start].matches('\n').count() + 1);
+        self.column = Some(source[line_start..offset].chars().count() + 1);
+        self.source_line = Some(
+            source[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+        );
+        self
+    }
+
+    /// Locates the diagnostic at a known 1-based line and column.
+    pub fn at_line_column(mut self, source: Option<&str>, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self.source_line = source
+            .and_then(|s| s.lines().nth(line.saturating_sub(1)))
+            .map(str::to_string);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:column`, as editors and terminals recognise it.
+    pub fn location(&self) -> String {
+        let mut location = self.path.display().to_string();
+        if let Some(line) = self.line {
+            location.push_str(&format!(":{line}"));
+            if let Some(column) = self.column {
+                location.push_str(&format!(":{column}"));
+            }
+        }
+        location
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {label}: {}", self.location(), self.message)?;
+        if let (Some(line), Some(text)) = (self.line, &self.source_line) {
+            let gutter = " ".repeat(line.to_string().len());
+            write!(f, "\n{gutter} |\n{line} | {text}")?;
+            if let Some(column) = self.column {
+                let pad: String = text
+                    .chars()
+                    .take(column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n{gutter} | {pad}^")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the site's own files; at least one is an error.
+    #[error("{}", render_diagnostics(.0))]
+    Site(Vec<Diagnostic>),
+    /// The file system refused something; the path says where.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// A command-line usage problem (for example a forbidden output folder).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn io(path: &Path, source: io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Site(diagnostics) => diagnostics,
+            _ => &[],
+        }
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Error::Site(vec![diagnostic])
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Renders diagnostics one after another, then a count.
+pub fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.to_string());
+        out.push_str("\n\n");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    out.push_str(&format!(
+        "{errors} error{}, {warnings} warning{}",
+        plural(errors),
+        plural(warnings)
+    ));
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Collects diagnostics across a stage so it can report all of them at once.
+#[derive(Debug, Default)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(diagnostics);
+    }
+
+    /// Keeps the diagnostics of a failed step and goes on without its value.
+    pub fn take<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(Error::Site(diagnostics)) => {
+                self.0.extend(diagnostics);
+                None
+            }
+            Err(other) => {
+                self.0.push(Diagnostic::error("", other.to_string()));
+                None
+            }
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Between stages: fails with everything so far if any is an error.
+    pub fn stop_on_errors(&mut self) -> Result<()> {
+        if self.has_errors() {
+            Err(Error::Site(std::mem::take(&mut self.0)))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Fails with every diagnostic if any is an error; otherwise hands back the warnings.
+    pub fn finish(self) -> Result<Vec<Diagnostic>> {
+        if self.has_errors() {
+            Err(Error::Site(self.0))
+        } else {
+            Ok(self.0)
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+}
+
+fn floor_char_boundary(s: &str, mut index: usize) -> usize {
+    while !s.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Turns a `toml` parse or type error into a diagnostic in `path`.
+/// `base` is the byte offset of `source` inside the file (front matter sits after `+++`).
+pub fn from_toml(path: &Path, file_text: &str, base: usize, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim_end().to_string();
+    let diagnostic = Diagnostic::error(path, message);
+    match error.span() {
+        Some(span) => diagnostic.at_offset(file_text, base + span.start),
+        None => diagnostic,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_offsets_in_lines_and_characters() {
+        let source = "title = 1\nbäd = 2\n";
+        let d =
+            Diagnostic::error("site.toml", "oops").at_offset(source, source.find("= 2").unwrap());
+        assert_eq!((d.line, d.column), (Some(2), Some(5)));
+        assert_eq!(d.source_line.as_deref(), Some("bäd = 2"));
+        assert_eq!(
+            d.to_string(),
+            "site.toml:2:5: error: oops\n  |\n2 | bäd = 2\n  |     ^"
+        );
+    }
+
+    #[test]
+    fn collects_until_finish() {
+        let mut all = Diagnostics::default();
+        all.push(Diagnostic::warning("a", "w"));
+        assert!(!all.has_errors());
+        all.push(Diagnostic::error("b", "e"));
+        let err = all.finish().unwrap_err();
+        assert_eq!(err.diagnostics().len(), 2);
+        assert!(err.to_string().ends_with("1 error, 1 warning"));
+    }
+}

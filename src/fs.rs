@@ -1,0 +1,39 @@
+//! File-system calls that name their path when they fail.
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Error, Result};
+
+/// Reads a text file. Bad UTF-8 or a byte-order mark are reported or dropped
+/// here, so every later stage can treat the text as clean.
+pub fn read_text(path: &Path, shown_as: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(shown_as, e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            Err(Diagnostic::error(
+                shown_as,
+                "the file is not valid UTF-8 text; save it as UTF-8",
+            )
+            .at_offset(valid, valid.len())
+            .into())
+        }
+    }
+}
+
+pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents).map_err(|e| Error::io(path, e))
+}
+
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))
+}
+
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(|e| Error::io(to, e))
+}

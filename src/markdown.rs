@@ -1,0 +1,578 @@
+//! Markdown to HTML: pulldown-cmark plus what an explainer needs on top —
+//! heading ids with self-links, `@/` links between pages, safe external links,
+//! per-page footnote ids, and shortcodes that place story data in a page.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use crate::config::MarkdownConfig;
+use crate::diagnostic::Diagnostic;
+
+/// A heading of a rendered page, for tables of contents and anchor checks.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Source ids cited with `cite`, in order of first citation: `[n]` is index n-1.
+    pub citations: Vec<String>,
+}
+
+/// A shortcode call such as `quote(id="x")`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ShortcodeCall {
+    pub name: String,
+    pub id: String,
+}
+
+/// What shortcodes can place. Implemented by the site, which knows the story and templates.
+pub trait Shortcodes: Sync {
+    /// Whether the shortcode makes a block (a figure) rather than inline text.
+    fn is_block(&self, name: &str) -> Option<bool>;
+    /// Renders a call; `citations` is the page's list so far (for numbering).
+    /// An error message names what is wrong (an unknown id).
+    fn render(&self, call: &ShortcodeCall, citations: &mut Vec<String>) -> Result<String, String>;
+}
+
+/// What the renderer needs to know about the site.
+pub struct Renderer<'a> {
+    pub options: &'a MarkdownConfig,
+    /// The site's base URL; links under it are not external.
+    pub base_url: &'a str,
+    /// Resolves a content key (`timeline.md`) to the page's link.
+    pub resolve_page: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    pub shortcodes: &'a dyn Shortcodes,
+}
+
+/// One piece of Markdown and where it came from, for error positions.
+pub struct Input<'a> {
+    /// The file, for messages.
+    pub path: &'a Path,
+    /// The whole file's text.
+    pub file_text: &'a str,
+    /// Where the Markdown starts inside the file.
+    pub offset: usize,
+    pub markdown: &'a str,
+    /// Raw HTML is ours in pages; in data fields it is shown as text.
+    pub allow_html: bool,
+    /// Prefixed to footnote ids, so two pieces on one page never clash.
+    pub id_prefix: &'a str,
+}
+
+impl Renderer<'_> {
+    pub fn render(&self, input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let mut citations = Vec::new();
+        let source = self.expand_shortcodes(input, &mut citations, &mut errors);
+
+        let mut options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_HEADING_ATTRIBUTES;
+        if self.options.smart_punctuation {
+            options |= Options::ENABLE_SMART_PUNCTUATION;
+        }
+        let events: Vec<Event<'_>> = Parser::new_ext(&source, options).collect();
+
+        let mut out = Vec::with_capacity(events.len());
+        let mut headings = Vec::new();
+        let mut used_ids = HashSet::new();
+        let mut iter = events.into_iter();
+        while let Some(event) = iter.next() {
+            match event {
+                Event::Start(Tag::Heading {
+                    level, id, classes, ..
+                }) => {
+                    let inner: Vec<Event<'_>> = iter
+                        .by_ref()
+                        .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                        .collect();
+                    let heading =
+                        heading_html(level, id, &classes, inner, &mut used_ids, input.allow_html);
+                    out.push(Event::Html(heading.0.into()));
+                    headings.push(heading.1);
+                }
+                Event::Start(Tag::Link {
+                    dest_url, title, ..
+                }) => match self.link_open_tag(&dest_url, &title) {
+                    Ok(tag) => out.push(Event::Html(tag.into())),
+                    Err(message) => {
+                        errors.push(locate(input, &dest_url, message));
+                        out.push(Event::Html("<a>".into()));
+                    }
+                },
+                Event::End(TagEnd::Link) => out.push(Event::Html("</a>".into())),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = match self.resolve_url(&dest_url) {
+                        Ok(url) => url.into(),
+                        Err(message) => {
+                            errors.push(locate(input, &dest_url, message));
+                            CowStr::Borrowed("")
+                        }
+                    };
+                    out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+                Event::FootnoteReference(label) => {
+                    out.push(Event::FootnoteReference(prefixed(input.id_prefix, &label)))
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => out.push(Event::Start(
+                    Tag::FootnoteDefinition(prefixed(input.id_prefix, &label)),
+                )),
+                Event::Html(html) | Event::InlineHtml(html) if !input.allow_html => {
+                    out.push(Event::Text(html))
+                }
+                other => out.push(other),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut html = String::with_capacity(source.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        Ok(Rendered {
+            html,
+            headings,
+            citations,
+        })
+    }
+
+    /// Resolves `@/` links and refuses schemes that run code.
+    fn resolve_url(&self, url: &str) -> Result<String, String> {
+        if let Some(target) = url.strip_prefix("@/") {
+            let (key, fragment) = target
+                .split_once('#')
+                .map_or((target, None), |(k, f)| (k, Some(f)));
+            let link = (self.resolve_page)(key).ok_or_else(|| {
+                format!("the link @/{target} points to no page: there is no content/{key}")
+            })?;
+            return Ok(match fragment {
+                Some(fragment) => format!("{link}#{fragment}"),
+                None => link,
+            });
+        }
+        if !is_safe_url(url) {
+            return Err(format!(
+                "the link {url:?} uses a scheme that is not allowed here"
+            ));
+        }
+        Ok(url.to_string())
+    }
+
+    fn link_open_tag(&self, dest: &str, title: &str) -> Result<String, String> {
+        let url = self.resolve_url(dest)?;
+        let mut tag = String::from("<a href=\"");
+        escape_href(&mut tag, &url).expect("writing to a String");
+        tag.push('"');
+        if !title.is_empty() {
+            tag.push_str(" title=\"");
+            escape_html(&mut tag, title).expect("writing to a String");
+            tag.push('"');
+        }
+        let external = (url.starts_with("https://") || url.starts_with("http://"))
+            && !url.starts_with(self.base_url);
+        if external {
+            if !self.options.external_links_rel.is_empty() {
+                tag.push_str(" rel=\"");
+                escape_html(&mut tag, &self.options.external_links_rel.join(" "))
+                    .expect("writing to a String");
+                tag.push('"');
+            }
+            if self.options.external_links_new_tab {
+                tag.push_str(" target=\"_blank\"");
+            }
+        }
+        tag.push('>');
+        Ok(tag)
+    }
+
+    /// Replaces shortcode calls outside code with their HTML.
+    fn expand_shortcodes(
+        &self,
+        input: &Input<'_>,
+        citations: &mut Vec<String>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> String {
+        let text = input.markdown;
+        if !text.contains("{{") {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut in_fence: Option<&str> = None;
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let fence = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f));
+            match (in_fence, fence) {
+                (None, Some(f)) => in_fence = Some(f),
+                (Some(open), Some(f)) if open == f => in_fence = None,
+                _ => {}
+            }
+            if in_fence.is_some() || fence.is_some() || line.starts_with("    ") {
+                out.push_str(line);
+            } else {
+                self.expand_line(input, line, line_start, &mut out, citations, errors);
+            }
+            line_start += line.len();
+        }
+        out
+    }
+
+    fn expand_line(
+        &self,
+        input: &Input<'_>,
+        line: &str,
+        line_start: usize,
+        out: &mut String,
+        citations: &mut Vec<String>,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let mut rest = line;
+        let mut consumed = 0;
+        while let Some(open) = rest.find("{{") {
+            let before = &rest[..open];
+            let in_code_span = line[..consumed + open].matches('`').count() % 2 == 1;
+            let Some(close) = rest[open..].find("}}").map(|c| open + c + 2) else {
+                break;
+            };
+            out.push_str(before);
+            let call_text = &rest[open..close];
+            let at = input.offset + line_start + consumed + open;
+            if in_code_span {
+                out.push_str(call_text);
+            } else if let Some(literal) = call_text
+                .strip_prefix("{{/*")
+                .and_then(|t| t.strip_suffix("*/}}"))
+            {
+                out.push_str("{{");
+                out.push_str(literal);
+                out.push_str("}}");
+            } else {
+                let alone = line.trim() == call_text;
+                match self.expand_call(call_text, alone, citations) {
+                    Ok(html) => out.push_str(&html),
+                    Err(message) => {
+                        errors.push(
+                            Diagnostic::error(input.path, message).at_offset(input.file_text, at),
+                        );
+                    }
+                }
+            }
+            consumed += close;
+            rest = &rest[close..];
+        }
+        out.push_str(rest);
+    }
+
+    fn expand_call(
+        &self,
+        call_text: &str,
+        alone: bool,
+        citations: &mut Vec<String>,
+    ) -> Result<String, String> {
+        let call = parse_call(call_text)?;
+        let is_block = self.shortcodes.is_block(&call.name).ok_or_else(|| {
+            format!(
+                "unknown shortcode `{}`: use quote, event or cite",
+                call.name
+            )
+        })?;
+        if is_block && !alone {
+            return Err(format!(
+                "`{}` places a block: put it alone on its own line, with blank lines around it",
+                call.name
+            ));
+        }
+        let html = self.shortcodes.render(&call, citations)?;
+        // An HTML block ends at a blank line, so a block shortcode's markup must have none.
+        Ok(if is_block {
+            html.lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            html.replace('\n', " ")
+        })
+    }
+}
+
+/// Reads `{{ name(id="value") }}`.
+pub fn parse_call(text: &str) -> Result<ShortcodeCall, String> {
+    let usage = || {
+        format!("cannot read the shortcode {text}: write it as {{{{ cite(id=\"source-id\") }}}}")
+    };
+    let inner = text
+        .strip_prefix("{{")
+        .and_then(|t| t.strip_suffix("}}"))
+        .ok_or_else(usage)?
+        .trim();
+    let (name, args) = inner.split_once('(').ok_or_else(usage)?;
+    let args = args.trim_end().strip_suffix(')').ok_or_else(usage)?.trim();
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(usage());
+    }
+    let (key, value) = args.split_once('=').ok_or_else(usage)?;
+    if key.trim() != "id" {
+        return Err(format!(
+            "the shortcode `{name}` takes one argument, id=\"…\"; found `{}`",
+            key.trim()
+        ));
+    }
+    let value = value.trim();
+    let id = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+        .ok_or_else(usage)?;
+    Ok(ShortcodeCall {
+        name: name.to_string(),
+        id: id.to_string(),
+    })
+}
+
+fn prefixed<'a>(prefix: &str, label: &str) -> CowStr<'a> {
+    format!("{prefix}fn-{label}").into()
+}
+
+/// Allows relative links, fragments, and the schemes a reader expects.
+pub fn is_safe_url(url: &str) -> bool {
+    let scheme_end = url.find(':');
+    let first_separator = url.find(['/', '?', '#']);
+    match (scheme_end, first_separator) {
+        (Some(colon), sep) if sep.is_none_or(|s| colon < s) => {
+            let scheme = url[..colon].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
+fn locate(input: &Input<'_>, dest: &str, message: String) -> Diagnostic {
+    let diagnostic = Diagnostic::error(input.path, message);
+    match input.markdown.find(dest) {
+        Some(i) => diagnostic.at_offset(input.file_text, input.offset + i),
+        None => diagnostic.at_offset(input.file_text, input.offset),
+    }
+}
+
+/// Renders one heading with a unique id and a self-link; returns its HTML and entry.
+fn heading_html(
+    level: HeadingLevel,
+    explicit_id: Option<CowStr<'_>>,
+    classes: &[CowStr<'_>],
+    inner: Vec<Event<'_>>,
+    used_ids: &mut HashSet<String>,
+    allow_html: bool,
+) -> (String, Heading) {
+    let title: String = inner
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let base = explicit_id
+        .map(|id| id.to_string())
+        .unwrap_or_else(|| slug::slugify(&title));
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used_ids.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    let inner = inner.into_iter().map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),
+        e => e,
+    });
+    let mut content = String::new();
+    pulldown_cmark::html::push_html(&mut content, inner);
+    let level_number = level as u8;
+    let mut html = format!("<h{level_number} id=\"");
+    escape_html(&mut html, &id).expect("writing to a String");
+    html.push('"');
+    if !classes.is_empty() {
+        html.push_str(" class=\"");
+        escape_html(&mut html, &classes.join(" ")).expect("writing to a String");
+        html.push('"');
+    }
+    let _ = write!(html, ">{content} <a class=\"heading-anchor\" href=\"#");
+    escape_href(&mut html, &id).expect("writing to a String");
+    html.push_str("\" aria-label=\"Link to this section: ");
+    escape_html(&mut html, &title).expect("writing to a String");
+    let _ = write!(
+        html,
+        "\"><span aria-hidden=\"true\">#</span></a></h{level_number}>\n"
+    );
+    (
+        html,
+        Heading {
+            level: level_number,
+            id,
+            title,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoShortcodes;
+    impl Shortcodes for NoShortcodes {
+        fn is_block(&self, name: &str) -> Option<bool> {
+            match name {
+                "quote" => Some(true),
+                "cite" => Some(false),
+                _ => None,
+            }
+        }
+        fn render(
+            &self,
+            call: &ShortcodeCall,
+            citations: &mut Vec<String>,
+        ) -> Result<String, String> {
+            if call.id == "missing" {
+                return Err(format!("unknown id {:?}", call.id));
+            }
+            citations.push(call.id.clone());
+            Ok(format!("<figure>\n\n{}\n</figure>", call.id))
+        }
+    }
+
+    fn render(markdown: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let options = MarkdownConfig::default();
+        let resolve = |key: &str| (key == "timeline.md").then(|| "/base/timeline/".to_string());
+        let renderer = Renderer {
+            options: &options,
+            base_url: "https://example.org/base/",
+            resolve_page: &resolve,
+            shortcodes: &NoShortcodes,
+        };
+        renderer.render(&Input {
+            path: Path::new("content/a.md"),
+            file_text: markdown,
+            offset: 0,
+            markdown,
+            allow_html: true,
+            id_prefix: "",
+        })
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_self_links() {
+        let r = render("# Hello *world*\n\n## Hello world\n\n## Custom {#mine}\n").unwrap();
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["hello-world", "hello-world-1", "mine"]);
+        assert!(r.html.contains("<h1 id=\"hello-world\">Hello <em>world</em> <a class=\"heading-anchor\" href=\"#hello-world\""));
+    }
+
+    #[test]
+    fn at_links_resolve_and_unknown_ones_are_located() {
+        let r = render("See [the timeline](@/timeline.md#july).").unwrap();
+        assert!(
+            r.html.contains("<a href=\"/base/timeline/#july\">"),
+            "{}",
+            r.html
+        );
+        let errors = render("Intro\n\nSee [x](@/nope.md).").unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column), (Some(3), Some(9)));
+    }
+
+    #[test]
+    fn external_links_get_rel_and_scripts_are_refused() {
+        let r = render("[a](https://other.org/) [b](https://example.org/base/x/)").unwrap();
+        assert!(
+            r.html
+                .contains("<a href=\"https://other.org/\" rel=\"noopener noreferrer\">")
+        );
+        assert!(r.html.contains("<a href=\"https://example.org/base/x/\">"));
+        assert!(render("[x](javascript:alert(1))").is_err());
+        assert!(render("[x](JavaScript:alert(1))").is_err());
+    }
+
+    #[test]
+    fn shortcodes_expand_outside_code_only() {
+        let r = render("{{ quote(id=\"q\") }}\n\nText {{ cite(id='s') }}.\n\n```\n{{ cite(id=\"s\") }}\n```\n\n`{{ cite(id=\"s\") }}` and {{/* cite(id=\"x\") */}}").unwrap();
+        assert!(r.html.contains("<figure>\nq\n</figure>"), "{}", r.html);
+        assert_eq!(r.citations, ["q", "s"]);
+        assert!(
+            r.html.contains("<code>{{ cite(id=\"s\") }}\n</code>"),
+            "{}",
+            r.html
+        );
+        // Smart punctuation still curls the quotes of the literal text.
+        assert!(
+            r.html
+                .contains("<code>{{ cite(id=\"s\") }}</code> and {{ cite(id=“x”) }}"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn shortcode_errors_are_located() {
+        let errors = render("Line one\n\nA {{ cite(id=\"missing\") }} and {{ nope(id=\"x\") }}\n\nInline {{ quote(id=\"q\") }} here").unwrap_err();
+        let places: Vec<_> = errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(
+            places,
+            [(Some(3), Some(3)), (Some(3), Some(32)), (Some(5), Some(8))]
+        );
+    }
+
+    #[test]
+    fn footnotes_are_prefixed() {
+        let r = render("Claim[^1].\n\n[^1]: Note.").unwrap();
+        assert!(r.html.contains("href=\"#fn-1\""), "{}", r.html);
+        assert!(r.html.contains("id=\"fn-1\""));
+    }
+
+    #[test]
+    fn data_fields_show_html_as_text() {
+        let options = MarkdownConfig::default();
+        let resolve = |_: &str| None;
+        let renderer = Renderer {
+            options: &options,
+            base_url: "https://e.org/",
+            resolve_page: &resolve,
+            shortcodes: &NoShortcodes,
+        };
+        let text = "<script>alert(1)</script>\n\nHi <b>x</b>";
+        let r = renderer
+            .render(&Input {
+                path: Path::new("d.toml"),
+                file_text: text,
+                offset: 0,
+                markdown: text,
+                allow_html: false,
+                id_prefix: "",
+            })
+            .unwrap();
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;b&gt;"));
+    }
+}

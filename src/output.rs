@@ -1,0 +1,352 @@
+//! The one writer: minification, fingerprinted static files, and a staging
+//! folder swapped in only when the whole build succeeded.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::fs;
+
+/// Where rendered files go: a staging folder for `build`, nowhere for `check`.
+pub trait Sink: Sync {
+    /// Receives one output file; `path` is relative to the output folder.
+    fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()>;
+    /// Copies a file as it is.
+    fn copy(&self, from: &Path, path: &Path) -> Result<()>;
+}
+
+/// Minifies a whole HTML page, with its inline CSS and JS.
+pub fn minify_html(html: &str) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        minify_js: true,
+        ..minify_html::Cfg::new()
+    };
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+/// Minifies a stylesheet or script file with the same minifiers minify-html
+/// uses inside pages, by wrapping it in the matching element. Falls back to
+/// the original text if the result is not the element we wrapped.
+pub fn minify_static(extension: &str, text: &str) -> Vec<u8> {
+    let tag = match extension {
+        "css" => "style",
+        "js" => "script",
+        _ => return text.as_bytes().to_vec(),
+    };
+    let wrapped = format!("<{tag}>{text}</{tag}>");
+    let minified = minify_html(&wrapped);
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    match minified
+        .strip_prefix(open.as_bytes())
+        .and_then(|m| m.strip_suffix(close.as_bytes()))
+    {
+        Some(inner) => inner.to_vec(),
+        None => text.as_bytes().to_vec(),
+    }
+}
+
+/// `style.css` -> `style.3fa2c1d9.css`: a name that changes when the content does,
+/// so hosts can cache it forever.
+pub fn fingerprinted_name(path: &str, bytes: &[u8]) -> String {
+    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+    let short = format!("{:08x}", (hash >> 32) as u32);
+    match path.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
+            format!("{stem}.{short}.{ext}")
+        }
+        _ => format!("{path}.{short}"),
+    }
+}
+
+/// Files a browser or crawler asks for by a fixed name keep it.
+pub fn keeps_its_name(path: &str) -> bool {
+    path.starts_with(".well-known/")
+        || matches!(
+            path.rsplit_once('.').map(|(_, ext)| ext),
+            Some("ico" | "txt" | "html" | "xml" | "json" | "webmanifest") | None
+        )
+}
+
+/// Refuses output folders whose replacement would destroy the site or more.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
+    let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let output = normalize(&root, output);
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing to use {} as the output folder: {why}. Choose a new folder such as public/",
+            output.display()
+        )))
+    };
+    if output.parent().is_none() {
+        return refuse("it is the file system root");
+    }
+    if root.starts_with(&output) {
+        return refuse(
+            "it is the site folder or one of its parents, and the build replaces the output folder",
+        );
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && output == normalize(&root, &home)
+    {
+        return refuse("it is your home folder");
+    }
+    for protected in ["content", "themes", "templates", "static"] {
+        if output.starts_with(root.join(protected)) {
+            return refuse(&format!("it is inside the site's {protected}/ folder"));
+        }
+    }
+    if output == root.join("site.toml") {
+        return refuse("it is the site's configuration file");
+    }
+    Ok(())
+}
+
+/// Makes `path` absolute against `root` and removes `.` and `..` without touching the disk
+/// (the output folder may not exist yet).
+fn normalize(root: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Resolve symlinks in the part that exists, so a link cannot disguise the site root.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_owned()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// A build's output being written: a hidden folder beside the real one,
+/// swapped in by [`Staging::commit`]. Dropped without commit, it is removed and
+/// the previous output stays exactly as it was.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    target: PathBuf,
+    files: AtomicUsize,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> Result<Staging> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("output");
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.staging-"))
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            files: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Replaces the output folder with the staged one. The old folder is
+    /// renamed aside first and removed only once the new one is in place.
+    pub fn commit(self) -> Result<()> {
+        let staged = self.dir.keep();
+        let target = &self.target;
+        if target.exists() {
+            let old = staged.with_file_name(format!(
+                ".{}.old-{}",
+                target
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("output"),
+                std::process::id()
+            ));
+            fs::rename(target, &old)?;
+            if let Err(e) = fs::rename(&staged, target) {
+                // Put the previous site back before reporting.
+                let _ = std::fs::rename(&old, target);
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(e);
+            }
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        } else {
+            fs::rename(&staged, target)?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        fs::write(&safe_join(self.dir.path(), path)?, bytes)
+    }
+
+    fn copy(&self, from: &Path, path: &Path) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        let to = safe_join(self.dir.path(), path)?;
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(from, &to)
+            .map(drop)
+            .map_err(|e| Error::io(from, e))
+    }
+}
+
+/// Joins a relative output path, refusing one that would climb out.
+fn safe_join(base: &Path, path: &Path) -> Result<PathBuf> {
+    if path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        Ok(base.join(path))
+    } else {
+        Err(Diagnostic::error(path, "refusing to write outside the output folder").into())
+    }
+}
+
+/// Static files of the theme and the site (`static/` overrides the theme's), as
+/// (path relative to the static folder, file on disk), sorted.
+pub fn static_files(root: &Path, theme_static: &Path) -> Vec<(String, PathBuf)> {
+    let mut files = std::collections::BTreeMap::new();
+    for dir in [root.join(theme_static), root.join("static")] {
+        for entry in WalkDir::new(&dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(relative) = entry.path().strip_prefix(&dir) else {
+                continue;
+            };
+            let name = relative.to_string_lossy().replace('\\', "/");
+            if !name
+                .split('/')
+                .any(|part| part.starts_with('.') && part != ".well-known")
+            {
+                files.insert(name, entry.into_path());
+            }
+        }
+    }
+    files.into_iter().collect()
+}
+
+/// Escapes text for XML (sitemap, feed).
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_change_with_content() {
+        let a = fingerprinted_name("css/style.css", b"a{}");
+        assert!(
+            a.starts_with("css/style.")
+                && a.ends_with(".css")
+                && a.len() == "css/style..css".len() + 8
+        );
+        assert_ne!(a, fingerprinted_name("css/style.css", b"b{}"));
+        assert!(keeps_its_name("favicon.ico") && !keeps_its_name("logo.svg"));
+    }
+
+    #[test]
+    fn static_css_is_minified() {
+        let out = minify_static("css", "body {\n  color : red ;\n}\n");
+        assert_eq!(String::from_utf8(out).unwrap(), "body{color:red}");
+    }
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [".", "..", "content", "content/x", "themes", "/"] {
+            assert!(
+                check_output_dir(root, Path::new(bad)).is_err(),
+                "{bad} accepted"
+            );
+        }
+        assert!(check_output_dir(root, Path::new("public")).is_ok());
+        assert!(check_output_dir(root, Path::new("../elsewhere")).is_ok());
+    }
+
+    #[test]
+    fn staging_swaps_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old.html"), "old").unwrap();
+
+        let failed = Staging::new(&target).unwrap();
+        failed.emit(Path::new("new.html"), b"new").unwrap();
+        drop(failed);
+        assert!(target.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "staging left behind"
+        );
+
+        let ok = Staging::new(&target).unwrap();
+        ok.emit(Path::new("a/new.html"), b"new").unwrap();
+        assert!(ok.emit(Path::new("../escape.html"), b"x").is_err());
+        ok.commit().unwrap();
+        assert!(!target.join("old.html").exists());
+        assert!(target.join("a/new.html").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,822 @@
+//! A whole site: [`Site::load`] reads and validates everything into memory;
+//! [`Site::render`] turns it into output files handed to a [`Sink`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::content::{Content, Page};
+use crate::diagnostic::{Diagnostic, Diagnostics, Error, Result};
+use crate::markdown::{self, Heading, Input, Renderer, ShortcodeCall, Shortcodes};
+use crate::output::{self, Sink};
+use crate::story::view::{Citation, EventView, Links, QuoteView, StoryView};
+use crate::story::{DataFile, Story};
+use crate::templates::{self, LinkTables, Templates};
+
+/// What a build is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir` in site.toml.
+    pub output_dir: Option<PathBuf>,
+    /// Overrides `base_url` in site.toml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Injected before `</body>` of every page (the preview server's reload script).
+    pub inject_script: Option<String>,
+}
+
+/// A static file of the theme or site, ready to write.
+struct StaticFile {
+    /// Relative to the output folder, fingerprinted where that is safe.
+    output: String,
+    source: PathBuf,
+    /// Minified CSS or JS; other files are copied from `source`.
+    minified: Option<Vec<u8>>,
+}
+
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub content: Content,
+    pub story: Story,
+    templates: Templates,
+    statics: Vec<StaticFile>,
+    inject_script: Option<String>,
+    /// Warnings from loading; rendering adds its own.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderStats {
+    pub pages: usize,
+    pub assets: usize,
+}
+
+impl Site {
+    pub fn load(options: &BuildOptions) -> Result<Site> {
+        let root = options.root.clone();
+        let mut config = Config::load(&root)?;
+        if let Some(url) = &options.base_url {
+            config.set_base_url(url).map_err(Error::Usage)?;
+        }
+        if let Some(dir) = &options.output_dir {
+            config.output_dir = dir.clone();
+        }
+
+        let mut diagnostics = Diagnostics::default();
+        let content = diagnostics.take(Content::load(&root, options.drafts));
+        let story = content
+            .as_ref()
+            .and_then(|c| diagnostics.take(Story::load(&root, &|key| c.get(key).is_some())));
+        let statics = diagnostics.take(load_statics(&root, &config));
+        let (Some(content), Some(story), Some(statics)) = (content, story, statics) else {
+            return Err(Error::Site(diagnostics.into_vec()));
+        };
+
+        let links = Arc::new(LinkTables {
+            pages: content
+                .pages
+                .iter()
+                .map(|p| (p.key.clone(), config.link(&p.path)))
+                .collect(),
+            assets: statics
+                .iter()
+                .map(|s| {
+                    (
+                        static_key(&root, &config, &s.source),
+                        config.link(&s.output),
+                    )
+                })
+                .collect(),
+        });
+        let templates = diagnostics.take(Templates::load(&root, &config, links));
+        let warnings = diagnostics.finish()?;
+        Ok(Site {
+            root,
+            config,
+            content,
+            story,
+            templates: templates.expect("no errors means templates loaded"),
+            statics,
+            inject_script: options.inject_script.clone(),
+            warnings,
+        })
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.root.join(&self.config.output_dir)
+    }
+
+    /// Renders every output file into `sink`. Returns the warnings found on the way.
+    pub fn render(&self, sink: &dyn Sink) -> Result<(RenderStats, Vec<Diagnostic>)> {
+        let mut diagnostics = Diagnostics::default();
+        let story_links = self.story_links(&mut diagnostics);
+        let data_errors = Mutex::new(Vec::new());
+        let render_data = |file: &DataFile, offset: usize, text: &str, prefix: &str| -> String {
+            self.render_data_markdown(file, offset, text, prefix, &story_links, &data_errors)
+        };
+        let links = Links {
+            timeline: story_links.timeline.clone(),
+            quotes: story_links.quotes.clone(),
+            sources: story_links.sources.clone(),
+            markdown: &render_data,
+        };
+        let events: Vec<EventView> = self
+            .story
+            .events
+            .iter()
+            .map(|e| links.event(&self.story, e))
+            .collect();
+        let quotes: Vec<QuoteView> = self
+            .story
+            .quotes
+            .iter()
+            .map(|q| links.quote(&self.story, q))
+            .collect();
+
+        let shortcodes = SiteShortcodes {
+            site: self,
+            links: &story_links,
+            events: events.iter().map(|e| (e.id.as_str(), e)).collect(),
+            quotes: quotes.iter().map(|q| (q.id.as_str(), q)).collect(),
+        };
+        let rendered = self.render_markdown(&shortcodes);
+        let mut bodies = Vec::with_capacity(rendered.len());
+        for result in rendered {
+            match result {
+                Ok(r) => bodies.push(r),
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    bodies.push(markdown::Rendered::default());
+                }
+            }
+        }
+        let take_data_errors = || {
+            std::mem::take(
+                &mut *data_errors
+                    .lock()
+                    .expect("no panics while holding the lock"),
+            )
+        };
+        diagnostics.extend(take_data_errors());
+        diagnostics.stop_on_errors()?;
+
+        let page_citations: Vec<(String, String, Vec<String>)> = self
+            .content
+            .pages
+            .iter()
+            .zip(&bodies)
+            .filter(|(_, b)| !b.citations.is_empty())
+            .map(|(p, b)| {
+                (
+                    p.front.title.clone(),
+                    self.config.link(&p.path),
+                    b.citations.clone(),
+                )
+            })
+            .collect();
+        let page_lookup = |key: &str| {
+            self.content
+                .get(key)
+                .map(|p| (p.front.title.clone(), self.config.link(&p.path)))
+        };
+        let story_view = StoryView::new(
+            &self.story,
+            &links,
+            events,
+            quotes,
+            &page_citations,
+            &page_lookup,
+        );
+        diagnostics.extend(take_data_errors());
+        diagnostics.stop_on_errors()?;
+        for source in &story_view.sources {
+            if source.cited_by.is_empty()
+                && let Some(s) = self.story.source(&source.id)
+            {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &self.story.sources_file.path,
+                        format!("the source {:?} is cited by nothing", source.id),
+                    )
+                    .at_offset(&self.story.sources_file.text, s.id.span().start),
+                );
+            }
+        }
+
+        let shared = SharedContext {
+            config: Value::from_serializable(&self.config),
+            site: Value::from_serializable(&self.site_view()),
+            story: Value::from_serializable(&story_view),
+        };
+        let results: Vec<Result<()>> = self
+            .content
+            .pages
+            .par_iter()
+            .zip(bodies.par_iter())
+            .map(|(page, body)| self.render_page(page, body, &story_view, &shared, sink))
+            .collect();
+        for result in results {
+            diagnostics.take(result);
+        }
+        diagnostics.take(self.render_not_found(&shared, sink));
+        diagnostics.stop_on_errors()?;
+
+        diagnostics.take(self.write_feeds(sink));
+        let assets = diagnostics
+            .take(self.write_assets(sink))
+            .unwrap_or_default();
+        let warnings = diagnostics.finish()?;
+        Ok((
+            RenderStats {
+                pages: self.content.pages.len(),
+                assets,
+            },
+            warnings,
+        ))
+    }
+
+    fn story_links(&self, diagnostics: &mut Diagnostics) -> StoryLinks {
+        let pages = &self.config.story;
+        let mut link_to = |key: &str, needed: bool, what: &str| -> String {
+            let key = key.trim_start_matches("@/");
+            match self.content.get(key) {
+                Some(page) => self.config.link(&page.path),
+                None => {
+                    if needed {
+                        diagnostics.push(Diagnostic::error(
+                            "site.toml",
+                            format!("the story has {what} but there is no page content/{key} to show them: add it, or name another page in [story]"),
+                        ));
+                    }
+                    self.config.link(&crate::content::url_path(key, None))
+                }
+            }
+        };
+        StoryLinks {
+            timeline: link_to(
+                &pages.timeline_page,
+                !self.story.events.is_empty(),
+                "timeline events",
+            ),
+            quotes: link_to(&pages.quotes_page, !self.story.quotes.is_empty(), "quotes"),
+            sources: link_to(
+                &pages.sources_page,
+                !self.story.sources.is_empty(),
+                "sources",
+            ),
+        }
+    }
+
+    fn markdown_renderer<'a>(
+        &'a self,
+        shortcodes: &'a dyn Shortcodes,
+        resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    ) -> Renderer<'a> {
+        Renderer {
+            options: &self.config.markdown,
+            base_url: &self.config.base_url,
+            resolve_page: resolve,
+            shortcodes,
+        }
+    }
+
+    fn resolve_page(&self, key: &str) -> Option<String> {
+        self.content.get(key).map(|p| self.config.link(&p.path))
+    }
+
+    fn render_markdown(
+        &self,
+        shortcodes: &SiteShortcodes<'_>,
+    ) -> Vec<Result<markdown::Rendered, Vec<Diagnostic>>> {
+        let resolve = |key: &str| self.resolve_page(key);
+        let renderer = self.markdown_renderer(shortcodes, &resolve);
+        self.content
+            .pages
+            .par_iter()
+            .map(|page| {
+                renderer.render(&Input {
+                    path: &page.source,
+                    file_text: &page.text,
+                    offset: page.body_offset,
+                    markdown: page.body(),
+                    allow_html: true,
+                    id_prefix: "",
+                })
+            })
+            .collect()
+    }
+
+    fn render_data_markdown(
+        &self,
+        file: &DataFile,
+        offset: usize,
+        text: &str,
+        id_prefix: &str,
+        links: &StoryLinks,
+        errors: &Mutex<Vec<Diagnostic>>,
+    ) -> String {
+        let shortcodes = SiteShortcodes {
+            site: self,
+            links,
+            events: HashMap::new(),
+            quotes: HashMap::new(),
+        };
+        let resolve = |key: &str| self.resolve_page(key);
+        let renderer = self.markdown_renderer(&shortcodes, &resolve);
+        let input = Input {
+            path: &file.path,
+            file_text: &file.text,
+            offset,
+            markdown: text,
+            allow_html: false,
+            id_prefix: &format!("{id_prefix}-"),
+        };
+        match renderer.render(&input) {
+            Ok(rendered) => rendered.html,
+            Err(found) => {
+                errors
+                    .lock()
+                    .expect("no panics while holding the lock")
+                    .extend(found);
+                String::new()
+            }
+        }
+    }
+
+    fn site_view(&self) -> SiteView {
+        let summaries: Vec<PageSummary> =
+            self.content.pages.iter().map(|p| self.summary(p)).collect();
+        let mut nav: Vec<PageSummary> = self
+            .content
+            .pages
+            .iter()
+            .zip(&summaries)
+            .filter(|(p, _)| p.path.matches('/').count() == 1 && !p.path.is_empty())
+            .map(|(_, s)| s.clone())
+            .collect();
+        sort_summaries(&mut nav);
+        let mut pages = summaries;
+        sort_summaries(&mut pages);
+        SiteView { pages, nav }
+    }
+
+    fn summary(&self, page: &Page) -> PageSummary {
+        PageSummary {
+            key: page.key.clone(),
+            title: page.front.title.clone(),
+            description: page.front.description.clone().unwrap_or_default(),
+            link: self.config.link(&page.path),
+            permalink: self.config.permalink(&page.path),
+            date: page.front.date.and_then(DateInfo::from_toml),
+            updated: page.front.updated.and_then(DateInfo::from_toml),
+            weight: page.front.weight.unwrap_or(0),
+            is_section: page.is_section,
+        }
+    }
+
+    fn template_for(&self, page: &Page) -> Result<String> {
+        if let Some(template) = &page.front.template {
+            let name = template.get_ref();
+            if !self.templates.has(name) {
+                return Err(Diagnostic::error(
+                    &page.source,
+                    format!(
+                        "no template {name:?} in templates/ or themes/{}/templates/",
+                        self.config.theme
+                    ),
+                )
+                .at_offset(&page.text, page.front_offset + template.span().start)
+                .into());
+            }
+            return Ok(name.clone());
+        }
+        let name = match (page.is_section, page.path.is_empty()) {
+            (true, true) if self.templates.has("index.html") => "index.html",
+            (true, _) => "section.html",
+            (false, _) => "page.html",
+        };
+        if !self.templates.has(name) {
+            return Err(Diagnostic::error(
+                &page.source,
+                format!("the theme {:?} has no {name} for this page: add themes/{}/templates/{name} or templates/{name}", self.config.theme, self.config.theme),
+            )
+            .into());
+        }
+        Ok(name.to_string())
+    }
+
+    fn render_page(
+        &self,
+        page: &Page,
+        body: &markdown::Rendered,
+        story: &StoryView,
+        shared: &SharedContext,
+        sink: &dyn Sink,
+    ) -> Result<()> {
+        let template = self.template_for(page)?;
+        let summary = self.summary(page);
+        let citations: Vec<Citation> = body
+            .citations
+            .iter()
+            .filter_map(|id| story.sources.iter().find(|s| s.id == *id))
+            .map(|s| Citation {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                outlet: s.outlet.clone(),
+                link: s.link.clone(),
+            })
+            .collect();
+        let pages = if page.is_section {
+            let mut children: Vec<PageSummary> = self
+                .content
+                .pages
+                .iter()
+                .filter(|p| p.parent.as_deref() == Some(page.key.as_str()))
+                .map(|p| self.summary(p))
+                .collect();
+            sort_summaries(&mut children);
+            children
+        } else {
+            Vec::new()
+        };
+        let view = PageView {
+            changed_since_publication: matches!((&summary.date, &summary.updated), (Some(d), Some(u)) if d.datetime != u.datetime),
+            summary,
+            source: page.source.to_string_lossy().replace('\\', "/"),
+            content_html: &body.html,
+            headings: &body.headings,
+            citations,
+            extra: &page.front.extra,
+            pages,
+        };
+        let mut context = shared.context();
+        context.insert("page", &view);
+        context.insert("current_path", &page.path);
+        let html = self
+            .templates
+            .render(&template, &context, Some(&page.source))?;
+        sink.emit(&page.output_file(), &self.finish_html(&html))
+    }
+
+    fn render_not_found(&self, shared: &SharedContext, sink: &dyn Sink) -> Result<()> {
+        if !self.templates.has("404.html") {
+            return Ok(());
+        }
+        let mut context = shared.context();
+        context.insert("current_path", "404.html");
+        let html = self.templates.render("404.html", &context, None)?;
+        sink.emit(Path::new("404.html"), &self.finish_html(&html))
+    }
+
+    fn finish_html(&self, html: &str) -> Vec<u8> {
+        let minified = output::minify_html(html);
+        match &self.inject_script {
+            Some(script) => inject_before_body_end(minified, script),
+            None => minified,
+        }
+    }
+
+    fn write_feeds(&self, sink: &dyn Sink) -> Result<()> {
+        let mut sitemap = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for page in &self.content.pages {
+            sitemap.push_str("<url><loc>");
+            sitemap.push_str(&output::xml_escape(&self.config.permalink(&page.path)));
+            sitemap.push_str("</loc>");
+            if let Some(date) = page
+                .front
+                .updated
+                .or(page.front.date)
+                .and_then(DateInfo::from_toml)
+            {
+                sitemap.push_str(&format!("<lastmod>{}</lastmod>", date.datetime));
+            }
+            sitemap.push_str("</url>\n");
+        }
+        sitemap.push_str("</urlset>\n");
+        sink.emit(Path::new("sitemap.xml"), sitemap.as_bytes())?;
+
+        let robots = format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            self.config.permalink("sitemap.xml")
+        );
+        sink.emit(Path::new("robots.txt"), robots.as_bytes())?;
+        sink.emit(Path::new("atom.xml"), self.atom_feed().as_bytes())
+    }
+
+    /// An Atom feed of the dated pages, newest first.
+    fn atom_feed(&self) -> String {
+        let mut dated: Vec<(&Page, DateInfo)> = self
+            .content
+            .pages
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p,
+                    p.front
+                        .updated
+                        .or(p.front.date)
+                        .and_then(DateInfo::from_toml)?,
+                ))
+            })
+            .collect();
+        dated.sort_by(|a, b| b.1.datetime.cmp(&a.1.datetime).then(a.0.key.cmp(&b.0.key)));
+        let updated = dated
+            .first()
+            .map_or_else(|| "1970-01-01".to_string(), |d| d.1.datetime.clone());
+        let esc = output::xml_escape;
+        let mut feed = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<subtitle>{}</subtitle>\n<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{updated}T00:00:00Z</updated>\n<author><name>{}</name></author>\n",
+            esc(&self.config.language),
+            esc(&self.config.title),
+            esc(&self.config.description),
+            esc(&self.config.permalink("atom.xml")),
+            esc(&self.config.base_url),
+            esc(&self.config.base_url),
+            esc(&self.config.title),
+        );
+        for (page, date) in dated {
+            let link = esc(&self.config.permalink(&page.path));
+            let published = page
+                .front
+                .date
+                .and_then(DateInfo::from_toml)
+                .unwrap_or_else(|| date.clone());
+            feed.push_str(&format!(
+                "<entry><title>{}</title><link href=\"{link}\"/><id>{link}</id><published>{}T00:00:00Z</published><updated>{}T00:00:00Z</updated><summary>{}</summary></entry>\n",
+                esc(&page.front.title),
+                published.datetime,
+                date.datetime,
+                esc(page.front.description.as_deref().unwrap_or_default()),
+            ));
+        }
+        feed.push_str("</feed>\n");
+        feed
+    }
+
+    fn write_assets(&self, sink: &dyn Sink) -> Result<usize> {
+        let results: Vec<Result<()>> = self
+            .statics
+            .par_iter()
+            .map(|file| match &file.minified {
+                Some(bytes) => sink.emit(Path::new(&file.output), bytes),
+                None => sink.copy(&file.source, Path::new(&file.output)),
+            })
+            .chain(
+                self.content
+                    .assets
+                    .par_iter()
+                    .map(|a| sink.copy(&a.source, &a.output)),
+            )
+            .collect();
+        results.into_iter().collect::<Result<Vec<()>>>()?;
+        Ok(self.statics.len() + self.content.assets.len())
+    }
+}
+
+fn static_key(root: &Path, config: &Config, source: &Path) -> String {
+    let theme_static = root.join(templates::theme_dir(config)).join("static");
+    let relative = source
+        .strip_prefix(&theme_static)
+        .or_else(|_| source.strip_prefix(root.join("static")))
+        .unwrap_or(source);
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+/// Reads, minifies and fingerprints the theme's and site's static files.
+fn load_statics(root: &Path, config: &Config) -> Result<Vec<StaticFile>> {
+    let theme_static = templates::theme_dir(config).join("static");
+    output::static_files(root, &theme_static)
+        .into_par_iter()
+        .map(|(name, source)| {
+            let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+            let minified = if matches!(extension, "css" | "js") {
+                let text = crate::fs::read_text(&source, &source)?;
+                Some(output::minify_static(extension, &text))
+            } else {
+                None
+            };
+            let output = if output::keeps_its_name(&name) {
+                name
+            } else {
+                let bytes = match &minified {
+                    Some(bytes) => bytes.clone(),
+                    None => std::fs::read(&source).map_err(|e| Error::io(&source, e))?,
+                };
+                output::fingerprinted_name(&name, &bytes)
+            };
+            Ok(StaticFile {
+                output,
+                source,
+                minified,
+            })
+        })
+        .collect()
+}
+
+fn inject_before_body_end(mut html: Vec<u8>, script: &str) -> Vec<u8> {
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    html.splice(at..at, script.bytes());
+    html
+}
+
+struct StoryLinks {
+    timeline: String,
+    quotes: String,
+    sources: String,
+}
+
+/// Shortcodes backed by the story and the theme's `shortcodes/*.html` templates.
+/// Without events and quotes (inside story data) only `cite` is available.
+struct SiteShortcodes<'a> {
+    site: &'a Site,
+    links: &'a StoryLinks,
+    events: HashMap<&'a str, &'a EventView>,
+    quotes: HashMap<&'a str, &'a QuoteView>,
+}
+
+impl Shortcodes for SiteShortcodes<'_> {
+    fn is_block(&self, name: &str) -> Option<bool> {
+        match name {
+            "quote" | "event" => Some(true),
+            "cite" => Some(false),
+            _ => None,
+        }
+    }
+
+    fn render(&self, call: &ShortcodeCall, citations: &mut Vec<String>) -> Result<String, String> {
+        let site = self.site;
+        let mut context = Context::new();
+        let known = |ids: Vec<&str>| {
+            let mut ids = ids;
+            ids.sort_unstable();
+            if ids.is_empty() {
+                "none".to_string()
+            } else {
+                ids.join(", ")
+            }
+        };
+        match call.name.as_str() {
+            "quote"
+                if self.quotes.is_empty()
+                    && self.events.is_empty()
+                    && !site.story.quotes.is_empty() =>
+            {
+                return Err("a quote cannot be placed inside story data".into());
+            }
+            "quote" => {
+                let quote = self.quotes.get(call.id.as_str()).ok_or_else(|| {
+                    format!(
+                        "unknown quote id {:?} (known: {})",
+                        call.id,
+                        known(self.quotes.keys().copied().collect())
+                    )
+                })?;
+                context.insert("quote", quote);
+            }
+            "event" => {
+                let event = self.events.get(call.id.as_str()).ok_or_else(|| {
+                    format!(
+                        "unknown event id {:?} (known: {})",
+                        call.id,
+                        known(self.events.keys().copied().collect())
+                    )
+                })?;
+                context.insert("event", event);
+            }
+            _ => {
+                let source = site.story.source(&call.id).ok_or_else(|| {
+                    format!(
+                        "unknown source id {:?} (known: {})",
+                        call.id,
+                        known(
+                            site.story
+                                .sources
+                                .iter()
+                                .map(|s| s.id.get_ref().as_str())
+                                .collect()
+                        )
+                    )
+                })?;
+                let number = match citations.iter().position(|c| *c == call.id) {
+                    Some(i) => i + 1,
+                    None => {
+                        citations.push(call.id.clone());
+                        citations.len()
+                    }
+                };
+                context.insert("number", &number);
+                context.insert(
+                    "source",
+                    &Citation {
+                        id: call.id.clone(),
+                        title: source.title.clone(),
+                        outlet: source.outlet.clone(),
+                        link: format!("{}#source-{}", self.links.sources, call.id),
+                    },
+                );
+            }
+        }
+        let template = format!("shortcodes/{}.html", call.name);
+        site.templates
+            .render(&template, &context, None)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The values every page's context shares, built once.
+struct SharedContext {
+    config: Value,
+    site: Value,
+    story: Value,
+}
+
+impl SharedContext {
+    fn context(&self) -> Context {
+        let mut context = Context::new();
+        context.insert_value("config", self.config.clone());
+        context.insert_value("site", self.site.clone());
+        context.insert_value("story", self.story.clone());
+        context
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct DateInfo {
+    /// `2025-09-20`
+    datetime: String,
+    /// `20 September 2025`
+    words: String,
+}
+
+impl DateInfo {
+    fn from_toml(value: toml::value::Datetime) -> Option<DateInfo> {
+        let d = value.date?;
+        let date = jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8).ok()?;
+        Some(DateInfo {
+            datetime: date.to_string(),
+            words: crate::story::FuzzyDate::Day(date).words(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PageSummary {
+    key: String,
+    title: String,
+    description: String,
+    link: String,
+    permalink: String,
+    date: Option<DateInfo>,
+    updated: Option<DateInfo>,
+    weight: i64,
+    is_section: bool,
+}
+
+fn sort_summaries(pages: &mut [PageSummary]) {
+    pages.sort_by(|a, b| {
+        a.weight
+            .cmp(&b.weight)
+            .then_with(|| {
+                b.date
+                    .as_ref()
+                    .map(|d| &d.datetime)
+                    .cmp(&a.date.as_ref().map(|d| &d.datetime))
+            })
+            .then_with(|| a.title.cmp(&b.title))
+    });
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    /// Every page, in listing order.
+    pages: Vec<PageSummary>,
+    /// Pages one level below the home page, for the main navigation.
+    nav: Vec<PageSummary>,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    #[serde(flatten)]
+    summary: PageSummary,
+    source: String,
+    changed_since_publication: bool,
+    content_html: &'a str,
+    headings: &'a [Heading],
+    citations: Vec<Citation>,
+    extra: &'a toml::Table,
+    /// For a section: its pages.
+    pages: Vec<PageSummary>,
+}
