@@ -48,6 +48,9 @@ pub struct BuildArgs {
     /// Use this base URL instead of site.toml's base_url.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Write HTML as the templates produce it (to debug a theme); static CSS and JS stay minified.
+    #[arg(long)]
+    pub no_minify: bool,
 }
 
 #[derive(Debug, Args)]

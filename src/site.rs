@@ -29,6 +29,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Injected before `</body>` of every page (the preview server's reload script).
     pub inject_script: Option<String>,
+    /// Write HTML as the templates produced it, to debug a theme.
+    pub skip_minify: bool,
 }
 
 /// A static file of the theme or site, ready to write.
@@ -48,6 +50,7 @@ pub struct Site {
     templates: Templates,
     statics: Vec<StaticFile>,
     inject_script: Option<String>,
+    minify: bool,
     /// Warnings from loading; rendering adds its own.
     pub warnings: Vec<Diagnostic>,
 }
@@ -106,6 +109,7 @@ impl Site {
             templates: templates.expect("no errors means templates loaded"),
             statics,
             inject_script: options.inject_script.clone(),
+            minify: !options.skip_minify,
             warnings,
         })
     }
@@ -477,7 +481,11 @@ impl Site {
     }
 
     fn finish_html(&self, html: &str) -> Vec<u8> {
-        let minified = output::minify_html(html);
+        let minified = if self.minify {
+            output::minify_html(html)
+        } else {
+            html.as_bytes().to_vec()
+        };
         match &self.inject_script {
             Some(script) => inject_before_body_end(minified, script),
             None => minified,

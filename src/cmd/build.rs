@@ -24,6 +24,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         base_url: args.base_url.clone(),
         drafts: args.site.drafts,
         inject_script: None,
+        skip_minify: args.no_minify,
     };
     let built = build(&options)?;
     for warning in &built.warnings {

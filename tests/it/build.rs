@@ -1,0 +1,312 @@
+//! What `broadside build` writes for a well-formed site.
+
+use crate::fixture::{SiteTest, links, tree};
+
+#[test]
+fn clean_urls_sections_and_files_beside_pages() {
+    let site = SiteTest::new()
+        .page("_index.md", "title = \"Home\"", "Welcome.")
+        .page("timeline.md", "title = \"Timeline\"", "Events.")
+        .page(
+            "explainer/_index.md",
+            "title = \"Explainer\"",
+            "See the map: ![Map of partners](map.png)",
+        )
+        .page(
+            "explainer/models.md",
+            "title = \"Models\"\nslug = \"the-models\"",
+            "Three models.",
+        )
+        .file("content/explainer/map.png", "PNG");
+    let run = site.build().ok();
+    assert!(
+        run.stdout().starts_with("Built 4 pages, 2 assets in "),
+        "{}",
+        run.stdout()
+    );
+    for path in [
+        "index.html",
+        "timeline/index.html",
+        "explainer/index.html",
+        "explainer/the-models/index.html",
+        "explainer/map.png",
+    ] {
+        assert!(site.public().join(path).is_file(), "{path} missing");
+    }
+    assert!(
+        site.read("explainer/index.html")
+            .contains("<a href=/explainer/the-models/>Models</a>")
+    );
+    assert!(site.read("explainer/index.html").contains("src=map.png"));
+}
+
+#[test]
+fn headings_get_unique_ids_with_self_links() {
+    let site = SiteTest::new().page(
+        "a.md",
+        "title = \"A\"",
+        "## Who pays?\n\n## Who pays?\n\n### Custom {#mine}\n",
+    );
+    site.build().ok();
+    let html = site.read("a/index.html");
+    for id in ["who-pays", "who-pays-1", "mine"] {
+        assert!(html.contains(&format!("id={id}>")), "{id} missing: {html}");
+        assert!(
+            html.contains(&format!("href=#{id}")),
+            "self-link to {id} missing"
+        );
+    }
+}
+
+#[test]
+fn at_links_resolve_to_page_urls_under_the_base_path() {
+    let site = SiteTest::new()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/explainer/\"\n",
+        )
+        .page(
+            "a.md",
+            "title = \"A\"",
+            "See [B](@/sub/b.md#part) and [the web](https://other.org/).",
+        )
+        .page("sub/b.md", "title = \"B\"", "## Part");
+    site.build().ok();
+    let html = site.read("a/index.html");
+    assert!(
+        html.contains("<a href=/explainer/sub/b/#part>B</a>"),
+        "{html}"
+    );
+    let doc = scraper::Html::parse_document(&html);
+    let external = doc
+        .select(&scraper::Selector::parse("a[href='https://other.org/']").unwrap())
+        .next()
+        .expect("external link");
+    assert_eq!(external.value().attr("rel"), Some("noopener noreferrer"));
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let site = SiteTest::new()
+        .page("a.md", "title = \"A\"", "Body")
+        .file("templates/page.html", "{% extends \"base.html\" %}{% block main %}<p class=mine>{{ page.title }}</p>{% endblock main %}");
+    site.build().ok();
+    let html = site.read("a/index.html");
+    assert!(html.contains("<p class=mine>A"), "{html}");
+    assert!(
+        html.contains("<nav>"),
+        "the theme's base.html still applies"
+    );
+}
+
+#[test]
+fn static_assets_are_minified_and_fingerprinted() {
+    let site = SiteTest::new()
+        .page("a.md", "title = \"A\"", "Body")
+        .file("themes/default/static/robots-note.txt", "keep");
+    site.build().ok();
+    let html = site.read("a/index.html");
+    let href = links(&html)
+        .into_iter()
+        .find(|l| l.ends_with(".css"))
+        .expect("stylesheet link");
+    let name = href.trim_start_matches('/');
+    assert!(
+        name.starts_with("style.") && name.len() == "style.12345678.css".len(),
+        "{name}"
+    );
+    assert_eq!(site.read(name), "body{color:red}");
+    assert!(
+        site.public().join("robots-note.txt").is_file(),
+        "txt files keep their names"
+    );
+}
+
+#[test]
+fn every_link_works_under_a_sub_path() {
+    let site = SiteTest::with_default_theme();
+    crate::fixture::copy_dir(
+        &crate::fixture::repo_root().join("content"),
+        &site.root().join("content"),
+    );
+    let site = site.file(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/deep/sub/\"\n",
+    );
+    site.build().ok();
+    let files = tree(&site.public());
+    let mut checked = 0;
+    for (path, bytes) in &files {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        for link in links(&String::from_utf8_lossy(bytes)) {
+            if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:") {
+                continue;
+            }
+            let target = link.split('#').next().unwrap();
+            let rel = target
+                .strip_prefix("/deep/sub/")
+                .unwrap_or_else(|| panic!("{link} in {} escapes the sub-path", path.display()));
+            let file = if rel.is_empty() || rel.ends_with('/') {
+                format!("{rel}index.html")
+            } else {
+                rel.to_string()
+            };
+            assert!(
+                files.contains_key(std::path::Path::new(&file)),
+                "{link} in {} points to nothing",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+#[test]
+fn drafts_are_skipped_unless_asked_for() {
+    let site = SiteTest::new()
+        .page("done.md", "title = \"Done\"", "")
+        .page("wip.md", "title = \"WIP\"\ndraft = true", "");
+    site.build().ok();
+    assert!(!site.public().join("wip").exists());
+    assert!(!site.read("sitemap.xml").contains("/wip/"));
+    site.run(&["build", "--drafts"]).ok();
+    assert!(site.public().join("wip/index.html").is_file());
+}
+
+/// The DOM as (tag, sorted attributes, direct text) in document order, whitespace folded.
+fn dom_outline(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    doc.tree
+        .nodes()
+        .filter_map(|node| match node.value() {
+            scraper::Node::Element(e) => {
+                // The minifier may drop the space after a comma in a list value (viewport).
+                let mut attrs: Vec<String> = e
+                    .attrs()
+                    .map(|(k, v)| format!("{k}={}", v.replace(", ", ",")))
+                    .collect();
+                attrs.sort();
+                Some(format!("<{} {}>", e.name(), attrs.join(" ")))
+            }
+            scraper::Node::Text(t) => {
+                let folded = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                (!folded.is_empty()).then_some(folded)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn minified_pages_parse_as_the_same_document() {
+    let site = SiteTest::with_default_theme();
+    crate::fixture::copy_dir(
+        &crate::fixture::repo_root().join("content"),
+        &site.root().join("content"),
+    );
+    site.run(&["build", "--no-minify", "--output", "plain"])
+        .ok();
+    site.build().ok();
+    let plain = tree(&site.root().join("plain"));
+    let mut compared = 0;
+    for (path, minified) in tree(&site.public()) {
+        if path.extension().is_some_and(|e| e == "html") {
+            let before = dom_outline(&String::from_utf8_lossy(&plain[&path]));
+            let after = dom_outline(&String::from_utf8_lossy(&minified));
+            assert_eq!(
+                before,
+                after,
+                "{} changed meaning when minified",
+                path.display()
+            );
+            assert!(minified.len() < plain[&path].len());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 6);
+}
+
+#[test]
+fn sitemap_robots_and_feed_are_valid() {
+    let site = SiteTest::new()
+        .file(
+            "site.toml",
+            "title = \"T & Co\"\nbase_url = \"https://example.org/sub\"\n",
+        )
+        .page("_index.md", "title = \"Home\"", "")
+        .page("old.md", "title = \"Old\"\ndate = 2025-07-01", "")
+        .page(
+            "new.md",
+            "title = \"New <b>\"\ndate = 2025-09-01\nupdated = 2025-10-02\ndescription = \"Fresh\"",
+            "",
+        )
+        .page("undated.md", "title = \"Undated\"", "");
+    site.build().ok();
+
+    let sitemap = site.read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap is XML");
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(locs.len(), 4);
+    assert!(locs.contains(&"https://example.org/sub/new/"));
+    assert!(sitemap.contains("<lastmod>2025-10-02</lastmod>"));
+
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://example.org/sub/sitemap.xml")
+    );
+
+    let feed = site.read("atom.xml");
+    let doc = roxmltree::Document::parse(&feed).expect("feed is XML");
+    let atom = "http://www.w3.org/2005/Atom";
+    assert_eq!(doc.root_element().tag_name().namespace(), Some(atom));
+    let entries: Vec<_> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name((atom, "entry")))
+        .collect();
+    let titles: Vec<&str> = entries
+        .iter()
+        .map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name((atom, "title")))
+                .unwrap()
+                .text()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(titles, ["New <b>", "Old"], "dated pages only, newest first");
+    for entry in &entries {
+        for required in ["id", "updated", "link"] {
+            assert!(
+                entry.children().any(|c| c.has_tag_name((atom, required))),
+                "entry lacks {required}"
+            );
+        }
+    }
+    assert!(site.public().join("404.html").is_file());
+}
+
+#[test]
+fn output_and_base_url_can_be_set_on_the_command_line() {
+    let site = SiteTest::new()
+        .page("a.md", "title = \"A\"", "[B](@/b.md)")
+        .page("b.md", "title = \"B\"", "");
+    site.run(&[
+        "build",
+        "--output",
+        "elsewhere",
+        "--base-url",
+        "http://127.0.0.1:8080/x",
+    ])
+    .ok();
+    let html = std::fs::read_to_string(site.root().join("elsewhere/a/index.html")).unwrap();
+    assert!(html.contains("href=/x/b/"), "{html}");
+    assert!(!site.public().exists());
+}

@@ -1,0 +1,155 @@
+//! Bad input: one clear message with file:line:column, a non-zero exit, and
+//! the previous output folder left exactly as it was.
+
+use crate::fixture::SiteTest;
+
+/// A site that builds, built once, so each test can break it and check that
+/// the good output survives byte for byte.
+fn built_site() -> SiteTest {
+    let site = SiteTest::new()
+        .page("_index.md", "title = \"Home\"", "Hello")
+        .page("a.md", "title = \"A\"", "See [B](@/b.md).")
+        .page("b.md", "title = \"B\"", "Bee.");
+    site.build().ok();
+    site
+}
+
+#[track_caller]
+fn fails_and_keeps_output(site: &SiteTest, needles: &[&str]) {
+    let before = site.snapshot();
+    assert!(!before.is_empty());
+    site.build().fails_with(needles);
+    assert_eq!(before, site.snapshot(), "the previous output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "a staging folder was left behind");
+}
+
+#[test]
+fn unknown_config_key() {
+    let site = built_site();
+    let site = site.file(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://e.org/\"\ntheem = \"x\"\n",
+    );
+    fails_and_keeps_output(&site, &["site.toml:3:1", "theem", "3 | theem = \"x\""]);
+}
+
+#[test]
+fn malformed_config_toml() {
+    let site = built_site().file("site.toml", "title = \"T\nbase_url = \"https://e.org/\"\n");
+    fails_and_keeps_output(&site, &["site.toml:1:"]);
+}
+
+#[test]
+fn malformed_front_matter() {
+    let site = built_site().page("a.md", "title = \"A\"\nweight = ten", "Body");
+    fails_and_keeps_output(&site, &["content/a.md:3:10", "weight = ten"]);
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    let site = built_site().page("a.md", "title = \"A\"\ntittle = \"B\"", "Body");
+    fails_and_keeps_output(&site, &["content/a.md:3:1", "tittle"]);
+}
+
+#[test]
+fn front_matter_never_closed() {
+    let site = built_site().file("content/a.md", "+++\ntitle = \"A\"\nBody\n");
+    fails_and_keeps_output(&site, &["content/a.md:1:1", "never closed"]);
+}
+
+#[test]
+fn duplicate_url_names_both_files() {
+    let site = built_site().page("b/index.md", "title = \"Other B\"", "");
+    fails_and_keeps_output(&site, &["content/b/index.md", "content/b.md", "/b/"]);
+}
+
+#[test]
+fn unknown_at_link() {
+    let site = built_site().page("a.md", "title = \"A\"", "First line.\n\nSee [C](@/c.md).");
+    fails_and_keeps_output(&site, &["content/a.md:6:9", "@/c.md", "no page"]);
+}
+
+#[test]
+fn template_error_names_template_line_and_variable() {
+    let site = built_site().file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.titel }}\n{% endblock main %}",
+    );
+    fails_and_keeps_output(&site, &["templates/page.html:3:", "titel", "content/a.md"]);
+}
+
+#[test]
+fn template_syntax_error() {
+    let site = built_site().file("templates/page.html", "{% if %}\n");
+    fails_and_keeps_output(&site, &["templates/page.html:1:"]);
+}
+
+#[test]
+fn missing_template_named_in_front_matter() {
+    let site = built_site().page("a.md", "title = \"A\"\ntemplate = \"nope.html\"", "");
+    fails_and_keeps_output(&site, &["content/a.md:3:12", "nope.html"]);
+}
+
+#[test]
+fn missing_theme() {
+    let site = built_site().file(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://e.org/\"\ntheme = \"gone\"\n",
+    );
+    fails_and_keeps_output(&site, &["themes/gone/templates"]);
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let site = built_site()
+        .page("a.md", "title = \"A\"\nweight = ten", "")
+        .page("b.md", "title = \"B\"", "[x](@/nowhere.md)")
+        .page("c.md", "titl = \"C\"", "");
+    let run = site.build();
+    let run = run.fails_with(&["content/a.md:3:", "content/c.md:2:"]);
+    assert!(run.stderr().contains("2 errors"), "{}", run.stderr());
+}
+
+#[test]
+fn forbidden_output_folders_are_refused() {
+    let site = built_site();
+    let before = site.snapshot();
+    for bad in [".", "content", "themes", "..", "/"] {
+        site.run(&["build", "--output", bad])
+            .fails_with(&["refusing", "output folder"]);
+    }
+    assert!(site.root().join("content/a.md").is_file());
+    assert_eq!(before, site.snapshot());
+}
+
+#[test]
+fn unsafe_link_schemes_are_refused() {
+    let site = built_site().page("a.md", "title = \"A\"", "[click](javascript:alert(1))");
+    fails_and_keeps_output(&site, &["content/a.md:4:", "javascript:alert(1)"]);
+}
+
+#[test]
+fn crlf_and_bom_files_build() {
+    let site = SiteTest::new().file(
+        "content/a.md",
+        "\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\n## Head\r\n\r\nText\r\n",
+    );
+    site.build().ok();
+    assert!(site.read("a/index.html").contains("id=head"));
+}
+
+#[test]
+fn non_utf8_file_is_located() {
+    let site = built_site();
+    std::fs::write(
+        site.root().join("content/a.md"),
+        b"+++\ntitle = \"A\"\n+++\nbad \xff byte\n",
+    )
+    .unwrap();
+    fails_and_keeps_output(&site, &["content/a.md:4:5", "UTF-8"]);
+}

@@ -1,0 +1,8 @@
+//! Integration tests: each builds a small fixture site with the real binary
+//! into a temporary folder and inspects what a reader or a user would see.
+
+mod build;
+mod errors;
+mod fixture;
+mod microsite;
+mod story;

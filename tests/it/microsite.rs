@@ -1,0 +1,1 @@
+//! The microsite in this repository.
