@@ -77,21 +77,13 @@ impl SiteTest {
         )
     }
 
-    pub fn remove(self, path: &str) -> SiteTest {
-        std::fs::remove_file(self.root().join(path)).unwrap();
-        self
-    }
-
     pub fn run(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_broadside"))
             .args(args)
             .current_dir(self.root())
             .output()
             .expect("run broadside");
-        Run {
-            output,
-            root: self.root().to_path_buf(),
-        }
+        Run { output }
     }
 
     pub fn build(&self) -> Run {
@@ -115,7 +107,6 @@ impl SiteTest {
 
 pub struct Run {
     pub output: Output,
-    pub root: PathBuf,
 }
 
 impl Run {

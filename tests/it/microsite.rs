@@ -1,1 +1,117 @@
-//! The microsite in this repository.
+//! The microsite in this repository: complete, cited, and warning-free.
+
+use std::collections::HashSet;
+
+use crate::fixture::{SiteTest, copy_dir, repo_root, tree};
+
+/// The repository's site, copied so the test never touches its `public/`.
+fn microsite() -> SiteTest {
+    let site = SiteTest::with_default_theme();
+    copy_dir(&repo_root().join("content"), &site.root().join("content"));
+    let config = std::fs::read_to_string(repo_root().join("site.toml")).unwrap();
+    site.file("site.toml", &config)
+}
+
+fn ids(html: &str) -> HashSet<String> {
+    let doc = scraper::Html::parse_document(html);
+    let any = scraper::Selector::parse("[id]").unwrap();
+    doc.select(&any)
+        .map(|e| e.value().attr("id").unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn builds_every_page_without_warnings() {
+    let site = microsite();
+    let run = site.build().ok();
+    assert_eq!(run.stderr(), "", "the microsite builds with no warning");
+    for page in [
+        "index.html",
+        "timeline/index.html",
+        "explainer/index.html",
+        "quotes/index.html",
+        "sources/index.html",
+        "about/index.html",
+        "404.html",
+    ] {
+        assert!(site.public().join(page).is_file(), "{page} missing");
+    }
+}
+
+#[test]
+fn every_event_and_quote_has_a_permalink_and_a_resolving_citation() {
+    let site = microsite();
+    site.build().ok();
+    let files = tree(&site.public());
+    let base = "/recruiting-the-partners/";
+    let page_ids = |page: &str| ids(&String::from_utf8_lossy(&files[std::path::Path::new(page)]));
+    let sources = page_ids("sources/index.html");
+
+    for (page, kind) in [
+        ("timeline/index.html", "event"),
+        ("quotes/index.html", "quote"),
+    ] {
+        let html = String::from_utf8_lossy(&files[std::path::Path::new(page)]).into_owned();
+        let doc = scraper::Html::parse_document(&html);
+        let items = scraper::Selector::parse(&format!("article.{kind}")).unwrap();
+        let link = scraper::Selector::parse("a[href]").unwrap();
+        let mut count = 0;
+        for item in doc.select(&items) {
+            count += 1;
+            let id = item.value().attr("id").expect("an id for the permalink");
+            let hrefs: Vec<&str> = item
+                .select(&link)
+                .filter_map(|a| a.value().attr("href"))
+                .collect();
+            let permalink = format!("{base}{}#{id}", page.trim_end_matches("index.html"));
+            assert!(
+                hrefs.contains(&permalink.as_str()),
+                "{id} has no permalink {permalink}"
+            );
+            let cited: Vec<&str> = hrefs
+                .iter()
+                .filter_map(|h| h.strip_prefix(&format!("{base}sources/#")))
+                .collect();
+            assert!(!cited.is_empty(), "{id} cites nothing");
+            for source in cited {
+                assert!(
+                    sources.contains(source),
+                    "{id} cites {source}, which the sources page lacks"
+                );
+            }
+        }
+        let expected = if kind == "event" { 10 } else { 16 };
+        assert!(count >= expected, "only {count} {kind}s on {page}");
+    }
+}
+
+#[test]
+fn home_page_key_figures_are_cited() {
+    let site = microsite();
+    site.build().ok();
+    let html = site.read("index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let items = scraper::Selector::parse("main li").unwrap();
+    let cite = scraper::Selector::parse("sup.cite a").unwrap();
+    for figure in ["10,000", "$50,000", "$60,000", "80,000", "$5.7 million"] {
+        let item = doc
+            .select(&items)
+            .find(|li| li.text().collect::<String>().contains(figure))
+            .unwrap_or_else(|| panic!("{figure} missing from the home page"));
+        assert!(
+            item.select(&cite).next().is_some(),
+            "{figure} has no citation"
+        );
+    }
+}
+
+#[test]
+fn the_repository_site_toml_points_at_the_real_pages() {
+    let site = microsite();
+    site.build().ok();
+    let about = site.read("about/index.html");
+    assert!(
+        about.contains("id=corrections"),
+        "the corrections log is on the about page"
+    );
+}

@@ -1,1 +1,338 @@
-//! Story data.
+//! Story data: validated sources, events and quotes, placed by the theme and by shortcodes.
+
+use crate::fixture::SiteTest;
+
+const SOURCES: &str = r#"
+[[source]]
+id = "wire"
+title = "Wire report"
+outlet = "A wire"
+kind = "report"
+published = "2025"
+reliability = "Clean text."
+
+[[source]]
+id = "blog"
+title = "Blog post"
+outlet = "A blog"
+kind = "blog"
+published = "mid 2025-08"
+url = "https://blog.example/post"
+reliability = "Commentary."
+"#;
+
+const TIMELINE: &str = r#"
+[[phase]]
+id = "all"
+title = "Everything"
+
+[[event]]
+id = "late-july"
+date = "late 2025-07"
+phase = "all"
+title = "Late July event"
+body = "Happened late in July."
+sources = ["wire"]
+
+[[event]]
+id = "july"
+date = "2025-07"
+phase = "all"
+title = "Some time in July"
+body = "Happened in July."
+sources = ["wire"]
+
+[[event]]
+id = "fourth"
+date = "2025-07-04"
+phase = "all"
+title = "The fourth"
+body = "On the fourth."
+sources = ["wire", "blog"]
+
+[[event]]
+id = "year"
+date = "2025"
+phase = "all"
+title = "Sometime in 2025"
+body = "During the year."
+sources = ["wire"]
+
+[[event]]
+id = "mid-july-b"
+date = "mid 2025-07"
+order = 2
+phase = "all"
+title = "Mid July, second"
+body = "Second."
+sources = ["wire"]
+
+[[event]]
+id = "mid-july-a"
+date = "mid 2025-07"
+order = 1
+phase = "all"
+title = "Mid July, first"
+body = "First."
+sources = ["wire"]
+"#;
+
+const QUOTES: &str = r#"
+[[quote]]
+id = "sheriff"
+text = "We are <partners> & friends."
+speaker = "A Sheriff"
+role = "Sheriff"
+organisation = "County Sheriff's Office"
+stance = "critical"
+date = "late 2025-07"
+context = "Said after the email."
+sources = ["wire", "blog"]
+
+[[quote.variant]]
+text = "We are partners."
+source = "blog"
+note = "shorter"
+
+[[quote]]
+id = "official"
+text = "We are hiring."
+speaker = "An Official"
+organisation = "The Agency"
+stance = "official"
+date = "2025-08"
+sources = ["wire"]
+"#;
+
+/// A story site on the repository's default theme.
+pub fn story_site() -> SiteTest {
+    SiteTest::with_default_theme()
+        .page(
+            "_index.md",
+            "title = \"Home\"\ntemplate = \"index.html\"",
+            "Home {{ cite(id=\"blog\") }}.",
+        )
+        .page(
+            "timeline.md",
+            "title = \"Timeline\"\ntemplate = \"timeline.html\"",
+            "",
+        )
+        .page(
+            "quotes.md",
+            "title = \"Quotes\"\ntemplate = \"quotes.html\"",
+            "",
+        )
+        .page(
+            "sources.md",
+            "title = \"Sources\"\ntemplate = \"sources.html\"",
+            "",
+        )
+        .page(
+            "about.md",
+            "title = \"About\"\ntemplate = \"about.html\"",
+            "",
+        )
+        .file("content/data/sources.toml", SOURCES)
+        .file("content/data/timeline.toml", TIMELINE)
+        .file("content/data/quotes.toml", QUOTES)
+}
+
+fn positions(html: &str, needles: &[&str]) -> Vec<usize> {
+    needles
+        .iter()
+        .map(|n| html.find(n).unwrap_or_else(|| panic!("{n} missing")))
+        .collect()
+}
+
+#[test]
+fn events_sort_by_the_range_their_dates_cover() {
+    let site = story_site();
+    site.build().ok();
+    let html = site.read("timeline/index.html");
+    let order = positions(
+        &html,
+        &[
+            "id=event-year",
+            "id=event-july",
+            "id=event-fourth",
+            "id=event-mid-july-a",
+            "id=event-mid-july-b",
+            "id=event-late-july",
+        ],
+    );
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(
+        html.contains("<time datetime=2025-07>Late July 2025</time>"),
+        "{html}"
+    );
+    assert!(html.contains("<time datetime=2025-07-04>4 July 2025</time>"));
+}
+
+#[test]
+fn quotes_show_attribution_variants_and_escaped_text() {
+    let site = story_site();
+    site.build().ok();
+    let html = site.read("quotes/index.html");
+    assert!(
+        html.contains("<p>We are &lt;partners> & friends.</blockquote>"),
+        "quote text is escaped: {html}"
+    );
+    assert!(html.contains("id=quote-sheriff"));
+    assert!(html.contains("Reported by 2 sources"));
+    assert!(html.contains("Single source"));
+    assert!(html.contains("We are partners."), "variant shown");
+    assert!(
+        html.contains("href=#stance-critical"),
+        "stance groups reachable without JS"
+    );
+    assert!(html.contains(r#""@type":"Quotation""#));
+}
+
+#[test]
+fn sources_page_links_back_to_every_citation() {
+    let site = story_site();
+    site.build().ok();
+    let html = site.read("sources/index.html");
+    let blog = &html[html.find("id=source-blog").unwrap()..];
+    let blog = &blog[..blog.find("</li>").unwrap_or(blog.len())];
+    for backlink in [
+        "/timeline/#event-fourth",
+        "/quotes/#quote-sheriff",
+        "href=/>Home",
+    ] {
+        assert!(
+            blog.contains(backlink),
+            "{backlink} missing from the blog's backlinks: {blog}"
+        );
+    }
+    assert!(
+        !blog.contains("event-july"),
+        "the blog does not support that event"
+    );
+}
+
+#[test]
+fn shortcodes_place_quotes_events_and_citations() {
+    let site = story_site().page(
+        "explainer.md",
+        "title = \"Explainer\"",
+        "Claim {{ cite(id=\"wire\") }} again {{ cite(id=\"blog\") }} and {{ cite(id=\"wire\") }}.\n\n{{ quote(id=\"sheriff\") }}\n\n{{ event(id=\"fourth\") }}\n",
+    );
+    site.build().ok();
+    let html = site.read("explainer/index.html");
+    assert!(html.contains("href=/sources/#source-wire"), "{html}");
+    assert!(
+        html.contains(">[1]</a>") && html.contains(">[2]</a>") && !html.contains(">[3]</a>"),
+        "numbered by first citation"
+    );
+    assert!(html.contains("id=quote-sheriff") && html.contains("<blockquote>"));
+    assert!(html.contains("id=event-fourth"));
+    assert!(html.contains("Sources cited on this page"));
+}
+
+#[test]
+fn unknown_shortcode_ids_are_rejected_with_their_place() {
+    let site = story_site().page(
+        "explainer.md",
+        "title = \"Explainer\"",
+        "Line.\n\nClaim {{ cite(id=\"nope\") }}.\n\n{{ quote(id=\"ghost\") }}\n",
+    );
+    site.build().fails_with(&[
+        "content/explainer.md:6:7: error: unknown source id \"nope\"",
+        "content/explainer.md:8:1: error: unknown quote id \"ghost\"",
+    ]);
+}
+
+#[test]
+fn every_validation_error_is_located_at_once() {
+    let broken = TIMELINE
+        .replace(
+            "sources = [\"wire\", \"blog\"]",
+            "sources = [\"wire\", \"missing\"]",
+        )
+        .replace("id = \"july\"", "id = \"late-july\"")
+        .replace("date = \"2025\"", "date = \"sometime\"")
+        .replace(
+            "phase = \"all\"\ntitle = \"Mid July, first\"",
+            "phase = \"nope\"\ntitle = \"Mid July, first\"",
+        )
+        .replace(
+            "body = \"Second.\"\nsources = [\"wire\"]",
+            "body = \"Second.\"\nsources = []",
+        );
+    let site = story_site().file("content/data/timeline.toml", &broken);
+    // A parse error (the bad date) stops that file first; fix it and see the rest together.
+    site.build().fails_with(&[
+        "content/data/timeline.toml:",
+        "cannot read the date \"sometime\"",
+    ]);
+    let site = site.file(
+        "content/data/timeline.toml",
+        &broken.replace("\"sometime\"", "\"2025\""),
+    );
+    let run = site.build().fails_with(&[
+        "unknown source id \"missing\"",
+        "duplicate id \"late-july\": it is already used on line 7",
+        "unknown phase \"nope\"",
+        "cites no source",
+    ]);
+    let located = run.stderr().matches("content/data/timeline.toml:").count();
+    assert_eq!(located, 4, "{}", run.stderr());
+}
+
+#[test]
+fn missing_fields_and_bad_quotes_are_located() {
+    let site = story_site().file(
+        "content/data/quotes.toml",
+        "[[quote]]\nid = \"q\"\ntext = \"T\"\nstance = \"angry\"\n",
+    );
+    site.build()
+        .fails_with(&["content/data/quotes.toml:4:10", "angry"]);
+    let site = site.file("content/data/quotes.toml", "[[quote]]\nid = \"q\"\ntext = \"T\"\nstance = \"critical\"\ndate = \"2025\"\nsources = [\"wire\"]\n");
+    site.build()
+        .fails_with(&["content/data/quotes.toml:1:1", "missing field `speaker`"]);
+}
+
+#[test]
+fn a_source_nobody_cites_is_a_warning() {
+    let site = story_site().page(
+        "_index.md",
+        "title = \"Home\"\ntemplate = \"index.html\"",
+        "Home.",
+    );
+    let run = site.build().ok();
+    assert!(
+        !run.stderr().contains("warning"),
+        "every source is cited: {}",
+        run.stderr()
+    );
+    let site = site.file("content/data/sources.toml", &format!("{SOURCES}\n[[source]]\nid = \"unused\"\ntitle = \"U\"\noutlet = \"O\"\nkind = \"report\"\npublished = \"2025\"\nreliability = \"R\"\n"));
+    let run = site.build().ok();
+    assert!(
+        run.stderr()
+            .contains("warning: the source \"unused\" is cited by nothing"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn data_markdown_cannot_inject_html() {
+    let site = story_site().file(
+        "content/data/timeline.toml",
+        &TIMELINE.replace(
+            "Happened in July.",
+            "<script>alert(1)</script>\n\n[x](javascript:alert(2))",
+        ),
+    );
+    site.build()
+        .fails_with(&["content/data/timeline.toml:", "javascript:alert(2)"]);
+    let site = site.file(
+        "content/data/timeline.toml",
+        &TIMELINE.replace("Happened in July.", "<script>alert(1)</script>"),
+    );
+    site.build().ok();
+    let html = site.read("timeline/index.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(html.contains("&lt;script>alert(1)&lt;/script>"));
+}
