@@ -136,6 +136,9 @@ pub enum Error {
     /// A command-line usage problem (for example a forbidden output folder).
     #[error("{0}")]
     Usage(String),
+    /// Problems already printed by the command (as `check --format json` does).
+    #[error("{errors} error{} found", plural(*.errors))]
+    Reported { errors: usize },
 }
 
 impl Error {

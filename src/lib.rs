@@ -4,6 +4,7 @@
 //! -> [`markdown`] -> [`templates`] -> [`output`], tied together by [`site`].
 //! The commands in [`cmd`] drive it.
 
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -67,6 +67,9 @@ pub struct Input<'a> {
     pub allow_html: bool,
     /// Prefixed to footnote ids, so two pieces on one page never clash.
     pub id_prefix: &'a str,
+    /// The link of the output folder holding the files beside this Markdown
+    /// file: relative links resolve against it, as they would beside the file.
+    pub files_link: &'a str,
 }
 
 impl Renderer<'_> {
@@ -104,7 +107,7 @@ impl Renderer<'_> {
                 }
                 Event::Start(Tag::Link {
                     dest_url, title, ..
-                }) => match self.link_open_tag(&dest_url, &title) {
+                }) => match self.link_open_tag(&dest_url, &title, input) {
                     Ok(tag) => out.push(Event::Html(tag.into())),
                     Err(message) => {
                         errors.push(locate(input, &dest_url, message));
@@ -118,7 +121,15 @@ impl Renderer<'_> {
                     title,
                     id,
                 }) => {
-                    let dest_url = match self.resolve_url(&dest_url) {
+                    let has_alt = matches!(iter.as_slice().first(), Some(Event::Text(t)) if !t.trim().is_empty());
+                    if !has_alt {
+                        errors.push(locate(
+                            input,
+                            &dest_url,
+                            format!("the image {dest_url:?} has no alt text: describe it between the brackets, ![like this]({dest_url})"),
+                        ));
+                    }
+                    let dest_url = match self.resolve_url(&dest_url, input) {
                         Ok(url) => url.into(),
                         Err(message) => {
                             errors.push(locate(input, &dest_url, message));
@@ -157,7 +168,7 @@ impl Renderer<'_> {
     }
 
     /// Resolves `@/` links and refuses schemes that run code.
-    fn resolve_url(&self, url: &str) -> Result<String, String> {
+    fn resolve_url(&self, url: &str, input: &Input<'_>) -> Result<String, String> {
         if let Some(target) = url.strip_prefix("@/") {
             let (key, fragment) = target
                 .split_once('#')
@@ -175,11 +186,14 @@ impl Renderer<'_> {
                 "the link {url:?} uses a scheme that is not allowed here"
             ));
         }
+        if is_relative_path(url) {
+            return Ok(format!("{}{url}", input.files_link));
+        }
         Ok(url.to_string())
     }
 
-    fn link_open_tag(&self, dest: &str, title: &str) -> Result<String, String> {
-        let url = self.resolve_url(dest)?;
+    fn link_open_tag(&self, dest: &str, title: &str, input: &Input<'_>) -> Result<String, String> {
+        let url = self.resolve_url(dest, input)?;
         let mut tag = String::from("<a href=\"");
         escape_href(&mut tag, &url).expect("writing to a String");
         tag.push('"');
@@ -354,6 +368,11 @@ fn prefixed<'a>(prefix: &str, label: &str) -> CowStr<'a> {
     format!("{prefix}fn-{label}").into()
 }
 
+/// `chart.png` or `files/report.pdf`: a path relative to the Markdown file.
+fn is_relative_path(url: &str) -> bool {
+    !url.is_empty() && !url.starts_with(['/', '#', '?']) && !url.contains(':')
+}
+
 /// Allows relative links, fragments, and the schemes a reader expects.
 pub fn is_safe_url(url: &str) -> bool {
     let scheme_end = url.find(':');
@@ -424,10 +443,7 @@ fn heading_html(
     escape_href(&mut html, &id).expect("writing to a String");
     html.push_str("\" aria-label=\"Link to this section: ");
     escape_html(&mut html, &title).expect("writing to a String");
-    let _ = write!(
-        html,
-        "\"><span aria-hidden=\"true\">#</span></a></h{level_number}>\n"
-    );
+    let _ = writeln!(html, "\"><span aria-hidden=\"true\">#</span></a></h{level_number}>");
     (
         html,
         Heading {
@@ -480,7 +496,24 @@ mod tests {
             markdown,
             allow_html: true,
             id_prefix: "",
+            files_link: "/base/docs/",
         })
+    }
+
+    #[test]
+    fn relative_links_resolve_beside_the_markdown_file() {
+        let r = render("![Chart](chart.png) [PDF](files/a.pdf) [top](#top) [abs](/x/)").unwrap();
+        assert!(
+            render("Text ![](chart.png)").is_err(),
+            "an image needs alt text"
+        );
+        assert!(
+            r.html.contains("src=\"/base/docs/chart.png\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"/base/docs/files/a.pdf\""));
+        assert!(r.html.contains("href=\"#top\"") && r.html.contains("href=\"/x/\""));
     }
 
     #[test]
@@ -570,6 +603,7 @@ mod tests {
                 markdown: text,
                 allow_html: false,
                 id_prefix: "",
+                files_link: "/",
             })
             .unwrap();
         assert!(!r.html.contains("<script>"), "{}", r.html);

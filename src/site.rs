@@ -114,6 +114,19 @@ impl Site {
         })
     }
 
+    /// The theme or site file a static output file was made from, relative to the site root.
+    pub fn static_source(&self, output: &Path) -> Option<PathBuf> {
+        self.statics
+            .iter()
+            .find(|s| Path::new(&s.output) == output)
+            .map(|s| {
+                s.source
+                    .strip_prefix(&self.root)
+                    .unwrap_or(&s.source)
+                    .to_path_buf()
+            })
+    }
+
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.config.output_dir)
     }
@@ -292,6 +305,14 @@ impl Site {
         }
     }
 
+    fn files_link(&self, dir: &str) -> String {
+        if dir.is_empty() {
+            self.config.base_path.clone()
+        } else {
+            self.config.link(&format!("{dir}/"))
+        }
+    }
+
     fn resolve_page(&self, key: &str) -> Option<String> {
         self.content.get(key).map(|p| self.config.link(&p.path))
     }
@@ -313,6 +334,7 @@ impl Site {
                     markdown: page.body(),
                     allow_html: true,
                     id_prefix: "",
+                    files_link: &self.files_link(&page.files_dir()),
                 })
             })
             .collect()
@@ -342,6 +364,7 @@ impl Site {
             markdown: text,
             allow_html: false,
             id_prefix: &format!("{id_prefix}-"),
+            files_link: &self.config.base_path,
         };
         match renderer.render(&input) {
             Ok(rendered) => rendered.html,

@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use crate::check::LinkChecker;
 use crate::cli::BuildArgs;
-use crate::diagnostic::Result;
+use crate::diagnostic::{Diagnostics, Result};
 use crate::output::{self, Staging};
 use crate::site::{BuildOptions, RenderStats, Site};
 
@@ -47,9 +48,14 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let output_dir = site.output_dir();
     output::check_output_dir(&site.root, &site.config.output_dir)?;
     let staging = Staging::new(&output_dir)?;
-    let (stats, mut warnings) = site.render(&staging)?;
+    let checker = LinkChecker::new(Some(&staging));
+    let (stats, warnings) = site.render(&checker)?;
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(site.warnings.iter().cloned());
+    diagnostics.extend(warnings);
+    diagnostics.extend(checker.verify(&site));
+    let warnings = diagnostics.finish()?;
     staging.commit()?;
-    warnings.splice(0..0, site.warnings.iter().cloned());
     Ok(Built {
         stats,
         output_dir,

@@ -1,6 +1,55 @@
-//! `broadside check`
-use crate::cli::CheckArgs;
-use crate::diagnostic::{Error, Result};
-pub fn run(_: &CheckArgs) -> Result<()> {
-    Err(Error::Usage("not yet".into()))
+//! `broadside check`: load and render the whole site in memory, write
+//! nothing, and report every problem found.
+
+use crate::check::LinkChecker;
+use crate::cli::{CheckArgs, Format};
+use crate::diagnostic::{Diagnostic, Error, Result, render_diagnostics};
+use crate::site::{BuildOptions, Site};
+
+pub fn run(args: &CheckArgs) -> Result<()> {
+    let options = BuildOptions {
+        root: args.site.root.clone(),
+        drafts: args.site.drafts,
+        ..BuildOptions::default()
+    };
+    let diagnostics = check(&options)?;
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    match args.format {
+        Format::Human if diagnostics.is_empty() => println!("No problems found."),
+        Format::Human => println!("{}", render_diagnostics(&diagnostics)),
+        Format::Json => {
+            for diagnostic in &diagnostics {
+                println!(
+                    "{}",
+                    serde_json::to_string(diagnostic).expect("diagnostics serialize")
+                );
+            }
+        }
+    }
+    if errors > 0 {
+        Err(Error::Reported { errors })
+    } else {
+        Ok(())
+    }
+}
+
+/// Every diagnostic the site has, errors and warnings. Only a failure to
+/// read the files at all (not a problem in them) is an `Err`.
+pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
+    let site = match Site::load(options) {
+        Ok(site) => site,
+        Err(Error::Site(diagnostics)) => return Ok(diagnostics),
+        Err(other) => return Err(other),
+    };
+    let checker = LinkChecker::new(None);
+    let mut diagnostics = site.warnings.clone();
+    match site.render(&checker) {
+        Ok((_, warnings)) => {
+            diagnostics.extend(warnings);
+            diagnostics.extend(checker.verify(&site));
+        }
+        Err(Error::Site(found)) => diagnostics.extend(found),
+        Err(other) => return Err(other),
+    }
+    Ok(diagnostics)
 }

@@ -42,6 +42,11 @@ impl Page {
         &self.text[self.body_offset..]
     }
 
+    /// The output folder that receives the files beside this page's source.
+    pub fn files_dir(&self) -> String {
+        url_dir_of(&self.key).to_string_lossy().replace('\\', "/")
+    }
+
     /// Where the page is written inside the output folder.
     pub fn output_file(&self) -> PathBuf {
         Path::new(&self.path).join("index.html")

@@ -37,7 +37,10 @@ fn clean_urls_sections_and_files_beside_pages() {
         site.read("explainer/index.html")
             .contains("<a href=/explainer/the-models/>Models</a>")
     );
-    assert!(site.read("explainer/index.html").contains("src=map.png"));
+    assert!(
+        site.read("explainer/index.html")
+            .contains("src=/explainer/map.png")
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! into a temporary folder and inspects what a reader or a user would see.
 
 mod build;
+mod check;
 mod errors;
 mod fixture;
 mod microsite;

@@ -111,7 +111,7 @@ fn the_repository_site_toml_points_at_the_real_pages() {
     site.build().ok();
     let about = site.read("about/index.html");
     assert!(
-        about.contains("id=corrections"),
+        about.contains("id=corrections-log"),
         "the corrections log is on the about page"
     );
 }

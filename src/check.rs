@@ -1,0 +1,456 @@
+//! Checks on the rendered site: internal links and `#anchors` resolve, assets
+//! referenced from HTML and CSS exist, images have alt text, links have text,
+//! and ids are unique within a page. `build` and `check` both run them.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use html5gum::{Token, Tokenizer};
+
+use crate::diagnostic::{Diagnostic, Result};
+use crate::output::Sink;
+use crate::site::Site;
+
+/// What one HTML file offers (ids) and asks for (links), with its own problems.
+#[derive(Debug, Default)]
+struct HtmlFacts {
+    ids: HashSet<String>,
+    links: Vec<String>,
+    problems: Vec<String>,
+}
+
+/// A sink that records what the checks need and passes files on to `inner`
+/// (the staging folder), or nowhere for `check`.
+pub struct LinkChecker<'a> {
+    inner: Option<&'a dyn Sink>,
+    files: Mutex<HashSet<PathBuf>>,
+    html: Mutex<HashMap<PathBuf, HtmlFacts>>,
+    css: Mutex<HashMap<PathBuf, Vec<String>>>,
+}
+
+impl<'a> LinkChecker<'a> {
+    pub fn new(inner: Option<&'a dyn Sink>) -> Self {
+        LinkChecker {
+            inner,
+            files: Mutex::default(),
+            html: Mutex::default(),
+            css: Mutex::default(),
+        }
+    }
+
+    /// Runs the checks over everything emitted; each problem is located in
+    /// the page's source file where we can find it there.
+    pub fn verify(self, site: &Site) -> Vec<Diagnostic> {
+        let files = self.files.into_inner().unwrap_or_default();
+        let html = self.html.into_inner().unwrap_or_default();
+        let css = self.css.into_inner().unwrap_or_default();
+        let sources: HashMap<PathBuf, (&Path, &str)> = site
+            .content
+            .pages
+            .iter()
+            .map(|p| (p.output_file(), (p.source.as_path(), p.text.as_str())))
+            .collect();
+        let base_path = &site.config.base_path;
+        let base_url = &site.config.base_url;
+
+        let mut diagnostics = Vec::new();
+        let mut outputs: Vec<&PathBuf> = html.keys().collect();
+        outputs.sort();
+        for output in outputs {
+            let facts = &html[output];
+            let (source, text) = sources
+                .get(output)
+                .copied()
+                .unwrap_or((output.as_path(), ""));
+            let locate = |needle: &str, message: String| {
+                let d = Diagnostic::error(source, message);
+                // Links are rewritten on the way out (`@/`, relative paths): look
+                // for the whole link, then for its last part.
+                let last_part = needle
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(needle);
+                match find_in_body(text, needle).or_else(|| find_in_body(text, last_part)) {
+                    Some(offset) => d.at_offset(text, offset),
+                    None => d,
+                }
+            };
+            for problem in &facts.problems {
+                diagnostics.push(Diagnostic::error(
+                    source,
+                    format!("{problem} (in {})", output.display()),
+                ));
+            }
+            for link in &facts.links {
+                let Some(target) = Target::parse(link, output, base_path, base_url) else {
+                    continue;
+                };
+                let needle = link.rsplit_once('#').map_or(link.as_str(), |(_, f)| f);
+                match target {
+                    Target::OutsideBase => diagnostics.push(locate(
+                        link,
+                        format!("the link {link:?} leaves the site's base path {base_path}: it breaks when the site is served there; write an @/ link"),
+                    )),
+                    Target::Internal { file, fragment } => {
+                        let Some(file) = resolve(&files, &file) else {
+                            diagnostics.push(locate(needle, format!("the link {link:?} points to no page or file of this site")));
+                            continue;
+                        };
+                        if let Some(fragment) = fragment
+                            && let Some(target_facts) = html.get(&file)
+                            && !target_facts.ids.contains(&fragment)
+                        {
+                            diagnostics.push(locate(
+                                needle,
+                                format!("the link {link:?} points to #{fragment}, which {} does not have", file.display()),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let mut stylesheets: Vec<(&PathBuf, &Vec<String>)> = css.iter().collect();
+        stylesheets.sort();
+        for (sheet, urls) in stylesheets {
+            for url in urls {
+                if let Some(Target::Internal { file, .. }) =
+                    Target::parse(url, sheet, base_path, base_url)
+                    && resolve(&files, &file).is_none()
+                {
+                    diagnostics.push(Diagnostic::error(
+                        site.static_source(sheet).unwrap_or_else(|| sheet.clone()),
+                        format!("the stylesheet refers to {url:?}, which is not in the output"),
+                    ));
+                }
+            }
+        }
+        diagnostics
+    }
+
+    fn record(&self, path: &Path, bytes: &[u8]) {
+        self.files
+            .lock()
+            .expect("no panic holding the lock")
+            .insert(path.to_path_buf());
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("html") => {
+                let facts = scan_html(bytes);
+                self.html
+                    .lock()
+                    .expect("no panic holding the lock")
+                    .insert(path.to_path_buf(), facts);
+            }
+            Some("css") => {
+                let urls = css_urls(&String::from_utf8_lossy(bytes));
+                self.css
+                    .lock()
+                    .expect("no panic holding the lock")
+                    .insert(path.to_path_buf(), urls);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Sink for LinkChecker<'_> {
+    fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.record(path, bytes);
+        match self.inner {
+            Some(inner) => inner.emit(path, bytes),
+            None => Ok(()),
+        }
+    }
+
+    fn copy(&self, from: &Path, path: &Path) -> Result<()> {
+        if path.extension().is_some_and(|e| e == "css" || e == "html") {
+            let bytes = std::fs::read(from).map_err(|e| crate::Error::io(from, e))?;
+            self.record(path, &bytes);
+        } else {
+            self.files
+                .lock()
+                .expect("no panic holding the lock")
+                .insert(path.to_path_buf());
+        }
+        match self.inner {
+            Some(inner) => inner.copy(from, path),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Where a link leads, for the links we can check without the network.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    /// A file of this site, relative to the output folder.
+    Internal {
+        file: PathBuf,
+        fragment: Option<String>,
+    },
+    /// An absolute path that is not under the base path.
+    OutsideBase,
+}
+
+impl Target {
+    fn parse(link: &str, from: &Path, base_path: &str, base_url: &str) -> Option<Target> {
+        let link = link.trim();
+        let (path, fragment) = match link.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment)),
+            None => (link, None),
+        };
+        let path = path.split('?').next().unwrap_or_default();
+        let fragment = fragment.map(percent_decode);
+        let site_path = if let Some(rest) = path.strip_prefix(base_url) {
+            rest.to_string()
+        } else if path.contains(':') || path.starts_with("//") {
+            return None;
+        } else if path.is_empty() {
+            // `#fragment` alone: this page.
+            from.to_string_lossy().replace('\\', "/")
+        } else if path.starts_with('/') {
+            match path.strip_prefix(base_path) {
+                Some(rest) => rest.to_string(),
+                None if format!("{path}/") == base_path => String::new(),
+                None => return Some(Target::OutsideBase),
+            }
+        } else {
+            let dir = from
+                .parent()
+                .map(|d| d.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            join_relative(&dir, path)
+        };
+        Some(Target::Internal {
+            file: PathBuf::from(percent_decode(&site_path)),
+            fragment,
+        })
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn join_relative(dir: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut joined = parts.join("/");
+    if path.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    joined
+}
+
+/// A URL path as a static host serves it: `a/` and `a` are `a/index.html`.
+fn resolve(files: &HashSet<PathBuf>, path: &Path) -> Option<PathBuf> {
+    let as_text = path.to_string_lossy();
+    if as_text.is_empty() || as_text.ends_with('/') {
+        let index = path.join("index.html");
+        return files.contains(&index).then_some(index);
+    }
+    if files.contains(path) {
+        return Some(path.to_path_buf());
+    }
+    let index = path.join("index.html");
+    files.contains(&index).then_some(index)
+}
+
+/// Finds where a problem's text appears in a page's Markdown, after the front matter.
+fn find_in_body(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() || text.is_empty() {
+        return None;
+    }
+    let body_start = text
+        .get(3..)
+        .and_then(|t| t.find("\n+++"))
+        .map_or(0, |i| i + 3);
+    text[body_start..].find(needle).map(|i| body_start + i)
+}
+
+fn attr(tag: &html5gum::StartTag<()>, name: &str) -> Option<String> {
+    tag.attributes
+        .get(name.as_bytes())
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+/// Reads ids, links and accessibility problems out of one HTML document.
+fn scan_html(bytes: &[u8]) -> HtmlFacts {
+    let mut facts = HtmlFacts::default();
+    // The open link, if any: (its href, whether it has a name a screen reader can announce).
+    let mut open_link: Option<(String, bool)> = None;
+    for token in Tokenizer::new(bytes).flatten() {
+        match token {
+            Token::StartTag(tag) => {
+                let name = tag.name.as_slice();
+                if let Some(id) = attr(&tag, "id")
+                    && !facts.ids.insert(id.clone())
+                {
+                    facts
+                        .problems
+                        .push(format!("the id {id:?} is used twice on this page"));
+                }
+                if name == b"a"
+                    && let Some(id) = attr(&tag, "name")
+                {
+                    facts.ids.insert(id);
+                }
+                for key in ["href", "src"] {
+                    if let Some(link) = attr(&tag, key) {
+                        if link.trim().is_empty() {
+                            facts.problems.push(format!(
+                                "a <{}> has an empty {key}",
+                                String::from_utf8_lossy(name)
+                            ));
+                        } else if name != b"link" || key != "href" || !is_metadata_link(&tag) {
+                            facts.links.push(link);
+                        }
+                    }
+                }
+                match name {
+                    b"img" => {
+                        let alt = attr(&tag, "alt");
+                        if alt.is_none() {
+                            let src = attr(&tag, "src").unwrap_or_default();
+                            facts.problems.push(format!("the image {src:?} has no alt text: describe it, or write alt=\"\" if it is decoration"));
+                        }
+                        if let Some((_, named)) = open_link.as_mut()
+                            && alt.is_some_and(|a| !a.trim().is_empty())
+                        {
+                            *named = true;
+                        }
+                    }
+                    b"a" if !tag.self_closing => {
+                        let href = attr(&tag, "href").unwrap_or_default();
+                        let named = ["aria-label", "aria-labelledby", "title"]
+                            .iter()
+                            .any(|k| attr(&tag, k).is_some_and(|v| !v.trim().is_empty()));
+                        open_link = Some((href, named));
+                    }
+                    _ => {}
+                }
+            }
+            Token::String(text) => {
+                if let Some((_, named)) = open_link.as_mut()
+                    && text.iter().any(|b| !b.is_ascii_whitespace())
+                {
+                    *named = true;
+                }
+            }
+            Token::EndTag(tag) if tag.name.as_slice() == b"a" => {
+                if let Some((href, false)) = open_link.take() {
+                    facts.problems.push(format!(
+                        "the link to {href:?} has no text: a screen reader would announce nothing"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    facts
+}
+
+/// `<link rel=canonical>` and friends name absolute URLs of the live site, not files to check.
+fn is_metadata_link(tag: &html5gum::StartTag<()>) -> bool {
+    attr(tag, "rel").is_some_and(|rel| {
+        rel.split_whitespace().any(|r| {
+            matches!(
+                r,
+                "canonical" | "alternate" | "preconnect" | "dns-prefetch" | "me"
+            )
+        }) && !rel.contains("stylesheet")
+    }) && attr(tag, "href").is_some_and(|h| h.starts_with("http"))
+}
+
+/// `url(...)` references in a stylesheet.
+fn css_urls(css: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    let mut rest = css;
+    while let Some(start) = rest.find("url(") {
+        rest = &rest[start + 4..];
+        let Some(end) = rest.find(')') else { break };
+        let url = rest[..end].trim().trim_matches(['"', '\'']).to_string();
+        if !url.starts_with("data:") && !url.is_empty() {
+            urls.push(url);
+        }
+        rest = &rest[end..];
+    }
+    urls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_ids_links_and_problems() {
+        let facts = scan_html(
+            b"<h1 id=a>T</h1><p id=a><a href=/x/#y>ok</a><a href=/z/></a><a href=/w/ aria-label=W></a><img src=p.png><a href=''>e</a>",
+        );
+        assert!(facts.ids.contains("a"));
+        assert_eq!(facts.links, ["/x/#y", "/z/", "/w/", "p.png"]);
+        assert_eq!(facts.problems.len(), 4, "{:?}", facts.problems);
+    }
+
+    #[test]
+    fn targets_resolve_like_a_static_host() {
+        let from = Path::new("a/index.html");
+        let t = |link| Target::parse(link, from, "/sub/", "https://e.org/sub/");
+        assert_eq!(
+            t("/sub/b/#c"),
+            Some(Target::Internal {
+                file: "b/".into(),
+                fragment: Some("c".into())
+            })
+        );
+        assert_eq!(
+            t("../c.png"),
+            Some(Target::Internal {
+                file: "c.png".into(),
+                fragment: None
+            })
+        );
+        assert_eq!(
+            t("#top"),
+            Some(Target::Internal {
+                file: "a/index.html".into(),
+                fragment: Some("top".into())
+            })
+        );
+        assert_eq!(
+            t("https://e.org/sub/d/"),
+            Some(Target::Internal {
+                file: "d/".into(),
+                fragment: None
+            })
+        );
+        assert_eq!(t("/elsewhere/"), Some(Target::OutsideBase));
+        assert_eq!(
+            t("/sub"),
+            Some(Target::Internal {
+                file: "".into(),
+                fragment: None
+            })
+        );
+        assert_eq!(t("https://other.org/"), None);
+        assert_eq!(t("mailto:a@b.c"), None);
+    }
+
+    #[test]
+    fn finds_css_urls() {
+        assert_eq!(
+            css_urls("a{background:url( 'x.png' )}b{src:url(data:x)}"),
+            ["x.png"]
+        );
+    }
+}

@@ -1,0 +1,94 @@
+//! `broadside check`: every problem at once, located, and nothing written.
+
+use crate::fixture::SiteTest;
+
+fn broken_site() -> SiteTest {
+    SiteTest::new()
+        .page("a.md", "title = \"A\"", "## Part one\n\nSee [B's part](@/b.md#part-two).\n\n<img src=/chart.png>\n\n[](@/b.md)\n")
+        .page("b.md", "title = \"B\"", "## Part one\n\nText [away](/elsewhere/) and [gone](missing.pdf).\n")
+        .file("content/chart.png", "PNG")
+        .file("themes/default/static/style.css", "body{background:url(\"paper.png\")}")
+}
+
+#[test]
+fn check_reports_every_problem_located_and_writes_nothing() {
+    let site = broken_site();
+    let run = site.run(&["check"]);
+    assert!(!run.output.status.success());
+    let out = run.stdout();
+    for expected in [
+        "content/a.md:6:23: error: the link \"/b/#part-two\" points to #part-two, which b/index.html does not have",
+        "content/a.md: error: the image \"/chart.png\" has no alt text",
+        "content/a.md: error: the link to \"/b/\" has no text",
+        "content/b.md:6:13: error: the link \"/elsewhere/\" points to no page or file",
+        "content/b.md:6:37: error: the link \"/missing.pdf\" points to no page or file",
+        "themes/default/static/style.css: error: the stylesheet refers to \"paper.png\"",
+        "6 errors, 0 warnings",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(run.stderr().contains("6 errors found"));
+    assert!(!site.public().exists(), "check wrote the output folder");
+}
+
+#[test]
+fn check_speaks_json_lines_for_editors() {
+    let site = broken_site();
+    let run = site.run(&["check", "--format", "json"]);
+    assert!(!run.output.status.success());
+    let lines: Vec<serde_json::Value> = run
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 6);
+    let first = &lines[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["path"], "content/a.md");
+    assert!(first["message"].is_string());
+    assert!(lines.iter().any(|l| l["line"] == 6 && l["column"] == 23));
+}
+
+#[test]
+fn build_runs_the_same_checks_and_keeps_the_old_output() {
+    let site = SiteTest::new().page("a.md", "title = \"A\"", "fine");
+    site.build().ok();
+    let before = site.snapshot();
+    let site = site.page("a.md", "title = \"A\"", "## X\n\n<p id=x>dup</p>\n");
+    site.build()
+        .fails_with(&["content/a.md", "the id \"x\" is used twice"]);
+    assert_eq!(before, site.snapshot());
+}
+
+#[test]
+fn a_clean_site_passes() {
+    let site = SiteTest::new()
+        .page(
+            "a.md",
+            "title = \"A\"",
+            "## Top\n\n[Up](#top) [B](@/b.md) ![Chart](c.png)",
+        )
+        .page("b.md", "title = \"B\"", "")
+        .file("content/c.png", "PNG");
+    let run = site.run(&["check"]);
+    assert!(
+        run.output.status.success(),
+        "{}{}",
+        run.stdout(),
+        run.stderr()
+    );
+    assert_eq!(run.stdout().trim(), "No problems found.");
+}
+
+#[test]
+fn story_problems_show_in_check_too() {
+    let site =
+        crate::story::story_site().file("content/data/quotes.toml", "[[quote]]\nid = \"Bad Id\"\n");
+    let run = site.run(&["check"]);
+    assert!(!run.output.status.success());
+    assert!(
+        run.stdout().contains("content/data/quotes.toml:1:1"),
+        "{}",
+        run.stdout()
+    );
+}
