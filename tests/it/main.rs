@@ -5,5 +5,6 @@ mod build;
 mod check;
 mod errors;
 mod fixture;
+mod init;
 mod microsite;
 mod story;
