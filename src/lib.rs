@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod fs;
 pub mod markdown;
 pub mod output;
+pub mod serve;
 pub mod site;
 pub mod story;
 pub mod templates;

@@ -443,7 +443,10 @@ fn heading_html(
     escape_href(&mut html, &id).expect("writing to a String");
     html.push_str("\" aria-label=\"Link to this section: ");
     escape_html(&mut html, &title).expect("writing to a String");
-    let _ = writeln!(html, "\"><span aria-hidden=\"true\">#</span></a></h{level_number}>");
+    let _ = writeln!(
+        html,
+        "\"><span aria-hidden=\"true\">#</span></a></h{level_number}>"
+    );
     (
         html,
         Heading {

@@ -1,7 +1,7 @@
 //! A whole site: [`Site::load`] reads and validates everything into memory;
 //! [`Site::render`] turns it into output files handed to a [`Sink`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -133,6 +133,16 @@ impl Site {
 
     /// Renders every output file into `sink`. Returns the warnings found on the way.
     pub fn render(&self, sink: &dyn Sink) -> Result<(RenderStats, Vec<Diagnostic>)> {
+        let prepared = self.prepare(None)?;
+        let stats = self.write(&prepared, sink)?;
+        Ok((stats, prepared.warnings))
+    }
+
+    /// Renders the Markdown of every page and the story, ready for templates.
+    /// With `reuse`, pages not named in its set keep their previous body: the
+    /// preview server re-renders only what changed. The pages must be the
+    /// same, in the same order, as when `previous` was prepared.
+    pub fn prepare(&self, reuse: Option<(&Prepared, &HashSet<usize>)>) -> Result<Prepared> {
         let mut diagnostics = Diagnostics::default();
         let story_links = self.story_links(&mut diagnostics);
         let data_errors = Mutex::new(Vec::new());
@@ -164,14 +174,14 @@ impl Site {
             events: events.iter().map(|e| (e.id.as_str(), e)).collect(),
             quotes: quotes.iter().map(|q| (q.id.as_str(), q)).collect(),
         };
-        let rendered = self.render_markdown(&shortcodes);
+        let rendered = self.render_markdown(&shortcodes, reuse);
         let mut bodies = Vec::with_capacity(rendered.len());
         for result in rendered {
             match result {
                 Ok(r) => bodies.push(r),
                 Err(errors) => {
                     diagnostics.extend(errors);
-                    bodies.push(markdown::Rendered::default());
+                    bodies.push(Arc::default());
                 }
             }
         }
@@ -204,7 +214,7 @@ impl Site {
                 .get(key)
                 .map(|p| (p.front.title.clone(), self.config.link(&p.path)))
         };
-        let story_view = StoryView::new(
+        let story = StoryView::new(
             &self.story,
             &links,
             events,
@@ -214,7 +224,7 @@ impl Site {
         );
         diagnostics.extend(take_data_errors());
         diagnostics.stop_on_errors()?;
-        for source in &story_view.sources {
+        for source in &story.sources {
             if source.cited_by.is_empty()
                 && let Some(s) = self.story.source(&source.id)
             {
@@ -227,37 +237,62 @@ impl Site {
                 );
             }
         }
-
         let shared = SharedContext {
             config: Value::from_serializable(&self.config),
             site: Value::from_serializable(&self.site_view()),
-            story: Value::from_serializable(&story_view),
+            story: Value::from_serializable(&story),
         };
-        let results: Vec<Result<()>> = self
-            .content
-            .pages
-            .par_iter()
-            .zip(bodies.par_iter())
-            .map(|(page, body)| self.render_page(page, body, &story_view, &shared, sink))
-            .collect();
-        for result in results {
-            diagnostics.take(result);
-        }
-        diagnostics.take(self.render_not_found(&shared, sink));
-        diagnostics.stop_on_errors()?;
+        let warnings = diagnostics.finish()?;
+        Ok(Prepared {
+            bodies,
+            story,
+            shared,
+            warnings,
+        })
+    }
 
+    /// Writes every page, the feeds and the static files.
+    pub fn write(&self, prepared: &Prepared, sink: &dyn Sink) -> Result<RenderStats> {
+        let mut diagnostics = Diagnostics::default();
+        let all: Vec<usize> = (0..self.content.pages.len()).collect();
+        diagnostics.take(self.write_pages(prepared, &all, sink));
+        diagnostics.take(self.render_not_found(&prepared.shared, sink));
+        diagnostics.stop_on_errors()?;
         diagnostics.take(self.write_feeds(sink));
         let assets = diagnostics
             .take(self.write_assets(sink))
             .unwrap_or_default();
-        let warnings = diagnostics.finish()?;
-        Ok((
-            RenderStats {
-                pages: self.content.pages.len(),
-                assets,
-            },
-            warnings,
-        ))
+        diagnostics.finish()?;
+        Ok(RenderStats {
+            pages: self.content.pages.len(),
+            assets,
+        })
+    }
+
+    /// Renders the pages at `indices` through their templates into `sink`.
+    pub fn write_pages(
+        &self,
+        prepared: &Prepared,
+        indices: &[usize],
+        sink: &dyn Sink,
+    ) -> Result<()> {
+        let results: Vec<Result<()>> = indices
+            .par_iter()
+            .map(|&i| {
+                self.render_page(
+                    &self.content.pages[i],
+                    &prepared.bodies[i],
+                    &prepared.story,
+                    &prepared.shared,
+                    sink,
+                )
+            })
+            .collect();
+        let mut diagnostics = Diagnostics::default();
+        for result in results {
+            diagnostics.take(result);
+        }
+        diagnostics.finish().map(drop)
     }
 
     fn story_links(&self, diagnostics: &mut Diagnostics) -> StoryLinks {
@@ -320,22 +355,31 @@ impl Site {
     fn render_markdown(
         &self,
         shortcodes: &SiteShortcodes<'_>,
-    ) -> Vec<Result<markdown::Rendered, Vec<Diagnostic>>> {
+        reuse: Option<(&Prepared, &HashSet<usize>)>,
+    ) -> Vec<Result<Arc<markdown::Rendered>, Vec<Diagnostic>>> {
         let resolve = |key: &str| self.resolve_page(key);
         let renderer = self.markdown_renderer(shortcodes, &resolve);
         self.content
             .pages
             .par_iter()
-            .map(|page| {
-                renderer.render(&Input {
-                    path: &page.source,
-                    file_text: &page.text,
-                    offset: page.body_offset,
-                    markdown: page.body(),
-                    allow_html: true,
-                    id_prefix: "",
-                    files_link: &self.files_link(&page.files_dir()),
-                })
+            .enumerate()
+            .map(|(i, page)| {
+                if let Some((previous, changed)) = reuse
+                    && !changed.contains(&i)
+                {
+                    return Ok(previous.bodies[i].clone());
+                }
+                renderer
+                    .render(&Input {
+                        path: &page.source,
+                        file_text: &page.text,
+                        offset: page.body_offset,
+                        markdown: page.body(),
+                        allow_html: true,
+                        id_prefix: "",
+                        files_link: &self.files_link(&page.files_dir()),
+                    })
+                    .map(Arc::new)
             })
             .collect()
     }
@@ -764,6 +808,34 @@ impl Shortcodes for SiteShortcodes<'_> {
         site.templates
             .render(&template, &context, None)
             .map_err(|e| e.to_string())
+    }
+}
+
+/// A site whose Markdown and story are rendered, ready for templates.
+pub struct Prepared {
+    bodies: Vec<Arc<markdown::Rendered>>,
+    story: StoryView,
+    shared: SharedContext,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Prepared {
+    /// What a page shows in listings and navigation, and the sources it cites:
+    /// if this changes, other pages must be rendered again.
+    pub fn page_fingerprint(&self, site: &Site, index: usize) -> String {
+        let page = &site.content.pages[index];
+        let f = &page.front;
+        format!(
+            "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            f.title,
+            f.description,
+            f.date,
+            f.updated,
+            f.weight,
+            f.slug,
+            f.draft,
+            self.bodies[index].citations
+        )
     }
 }
 

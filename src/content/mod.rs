@@ -122,6 +122,23 @@ impl Content {
     pub fn index_of(&self, key: &str) -> Option<usize> {
         self.by_key.get(key).copied()
     }
+
+    /// Reads one page again after an edit. Returns its index, or `None` when
+    /// the edit moved the page (a new file, a new URL, a draft flag flipped),
+    /// which only a full load handles.
+    pub fn reload(&mut self, root: &Path, key: &str) -> Result<Option<usize>> {
+        let Some(index) = self.index_of(key) else {
+            return Ok(None);
+        };
+        let mut page = load_page(root, key)?;
+        let old = &self.pages[index];
+        if page.path != old.path || page.front.draft != old.front.draft {
+            return Ok(None);
+        }
+        page.parent = old.parent.clone();
+        self.pages[index] = page;
+        Ok(Some(index))
+    }
 }
 
 fn walk(

@@ -13,12 +13,28 @@ fn init_makes_a_site_that_builds_without_warnings() {
         .current_dir(&story)
         .output()
         .unwrap();
-    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
-    assert!(build.stderr.is_empty(), "warnings: {}", String::from_utf8_lossy(&build.stderr));
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(
+        build.stderr.is_empty(),
+        "warnings: {}",
+        String::from_utf8_lossy(&build.stderr)
+    );
     let timeline = std::fs::read_to_string(story.join("public/timeline/index.html")).unwrap();
     assert!(timeline.contains("id=event-vote"));
-    let check = std::process::Command::new(env!("CARGO_BIN_EXE_broadside")).arg("check").current_dir(&story).output().unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_broadside"))
+        .arg("check")
+        .current_dir(&story)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 #[test]

@@ -7,4 +7,5 @@ mod errors;
 mod fixture;
 mod init;
 mod microsite;
+mod serve;
 mod story;

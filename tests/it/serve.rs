@@ -1,0 +1,304 @@
+//! `broadside serve`: pages with the right types, live reload, errors shown
+//! and recovered from, no file outside the build, and many clients at once.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::fixture::SiteTest;
+
+struct Server {
+    child: Child,
+    url: String,
+    built_into: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &SiteTest) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_broadside"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("Serving the site at ")
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_string();
+    let second = lines.next().unwrap().unwrap();
+    let built_into = second.strip_prefix("Built into ").unwrap().into();
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        child,
+        url,
+        built_into,
+    }
+}
+
+fn site() -> SiteTest {
+    SiteTest::new()
+        .page("_index.md", "title = \"Home\"", "Welcome home.")
+        .page("a.md", "title = \"A\"", "First version.")
+        .page("b.md", "title = \"B\"", "[A](@/a.md)")
+        .file(
+            "themes/default/static/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+}
+
+fn get(url: &str) -> (u16, String, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut response = agent.get(url).call().unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    (status, content_type, body)
+}
+
+/// Reads server-sent events into a channel: (event name, data).
+fn events(url: &str) -> mpsc::Receiver<(String, String)> {
+    let (tx, rx) = mpsc::channel();
+    let stream_url = format!("{url}__broadside/events");
+    std::thread::spawn(move || {
+        let response = ureq::get(&stream_url).call().unwrap();
+        let reader = BufReader::new(response.into_body().into_reader());
+        let (mut event, mut data) = (String::new(), Vec::new());
+        for line in reader.lines() {
+            let Ok(line) = line else { return };
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name.to_string();
+            } else if let Some(d) = line.strip_prefix("data:") {
+                data.push(d.trim_start().to_string());
+            } else if line.is_empty() && !event.is_empty() {
+                if tx
+                    .send((std::mem::take(&mut event), data.join("\n")))
+                    .is_err()
+                {
+                    return;
+                }
+                data.clear();
+            }
+        }
+    });
+    rx
+}
+
+fn next_event(rx: &mpsc::Receiver<(String, String)>, name: &str) -> String {
+    loop {
+        let (event, data) = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no {name} event"));
+        if event == name {
+            return data;
+        }
+    }
+}
+
+#[test]
+fn serves_pages_and_assets_with_their_types() {
+    let site = site();
+    let server = serve(&site);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "binds to loopback: {}",
+        server.url
+    );
+    let (status, content_type, body) = get(&format!("{}a/", server.url));
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/html; charset=utf-8")
+    );
+    assert!(body.contains("First version."));
+    assert!(
+        body.contains("/__broadside/events"),
+        "the reload script is injected"
+    );
+    let css = crate::fixture::links(&body)
+        .into_iter()
+        .find(|l| l.ends_with(".css"))
+        .unwrap();
+    let (status, content_type, _) = get(&format!("{}{}", server.url, css.trim_start_matches('/')));
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/css; charset=utf-8")
+    );
+    assert_eq!(
+        get(&format!("{}sitemap.xml", server.url)).1,
+        "text/xml; charset=utf-8"
+    );
+
+    let (status, _, body) = get(&format!("{}a", server.url));
+    assert_eq!(status, 301, "a folder without its slash redirects");
+    assert!(body.is_empty());
+    let (status, content_type, _) = get(&format!("{}nope/", server.url));
+    assert_eq!(
+        (status, content_type.as_str()),
+        (404, "text/html; charset=utf-8")
+    );
+
+    let head = ureq::head(&format!("{}a/", server.url)).call().unwrap();
+    assert_eq!(head.headers().get("cache-control").unwrap(), "no-store");
+    // Links point at the preview, not at the configured base_url.
+    assert!(get(&format!("{}b/", server.url)).2.contains("href=/a/"));
+}
+
+#[test]
+fn edits_reload_pages_and_errors_show_then_clear() {
+    let site = site();
+    let server = serve(&site);
+    let rx = events(&server.url);
+    std::thread::sleep(Duration::from_millis(300));
+
+    let site = site.page("a.md", "title = \"A\"", "Second version.");
+    next_event(&rx, "reload");
+    assert!(
+        get(&format!("{}a/", server.url))
+            .2
+            .contains("Second version.")
+    );
+
+    let site = site.page("a.md", "title = \"A\"\nweight = heavy", "Broken version.");
+    let report = next_event(&rx, "error-report");
+    assert!(report.contains("content/a.md:3:"), "{report}");
+    assert!(
+        get(&format!("{}a/", server.url))
+            .2
+            .contains("Second version."),
+        "the last good build stays"
+    );
+
+    let _site = site.page("a.md", "title = \"A\"", "Fixed version.");
+    next_event(&rx, "ok");
+    next_event(&rx, "reload");
+    assert!(
+        get(&format!("{}a/", server.url))
+            .2
+            .contains("Fixed version.")
+    );
+}
+
+#[test]
+fn a_changed_title_rerenders_the_pages_that_list_it() {
+    let site = site();
+    let server = serve(&site);
+    let rx = events(&server.url);
+    std::thread::sleep(Duration::from_millis(300));
+    let _site = site.page("a.md", "title = \"A renamed\"", "First version.");
+    next_event(&rx, "reload");
+    assert!(
+        get(&format!("{}b/", server.url)).2.contains("A renamed"),
+        "the nav on other pages shows the new title"
+    );
+}
+
+fn raw_get(url: &str, path: &str) -> String {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn no_request_reaches_outside_the_build() {
+    let site = site().file("secret.txt", "TOP SECRET");
+    let server = serve(&site);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        site.root().join("secret.txt"),
+        server.built_into.join("leak.txt"),
+    )
+    .unwrap();
+    for path in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/a/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        &format!("/{}", site.root().join("secret.txt").display()),
+        "//etc/passwd",
+        "/leak.txt",
+    ] {
+        let response = raw_get(&server.url, path);
+        let status = response.split(' ').nth(1).unwrap_or_default();
+        assert!(
+            status == "400" || status == "404",
+            "{path} answered {status}"
+        );
+        assert!(
+            !response.contains("TOP SECRET") && !response.contains("root:"),
+            "{path} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn two_hundred_concurrent_requests() {
+    let site = site();
+    let server = serve(&site);
+    let handles: Vec<_> = (0..200)
+        .map(|i| {
+            let url = format!("{}{}", server.url, ["", "a/", "b/", "sitemap.xml"][i % 4]);
+            std::thread::spawn(move || get(&url).0)
+        })
+        .collect();
+    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_and_removes_the_build_folder() {
+    let site = site();
+    let mut server = serve(&site);
+    assert!(server.built_into.is_dir());
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(
+        !server.built_into.parent().unwrap().exists(),
+        "the temporary folder is gone"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = site();
+    let run = site.run(&["serve", "--port", &port]);
+    assert!(!run.output.status.success());
+    assert!(run.stderr().contains("--port 0"), "{}", run.stderr());
+}
