@@ -20,8 +20,30 @@ pub mod templates;
 
 pub use diagnostic::{Diagnostic, Error, Result};
 
-/// Runs one command of the command line.
+/// Deeply nested input (thousands of `>` in a row) makes the HTML minifier
+/// recurse once per level; the work runs on threads with room for that.
+const STACK_SIZE: usize = 512 * 1024 * 1024;
+
+/// Runs one command of the command line, on threads with a large stack.
 pub fn run(cli: cli::Cli) -> Result<()> {
+    // Fails only if a pool already exists (a test harness); that one is kept.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build_global();
+    std::thread::Builder::new()
+        .name("broadside".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || run_command(cli))
+        .map_err(|e| Error::Usage(format!("cannot start a worker thread: {e}")))?
+        .join()
+        .unwrap_or_else(|_| {
+            Err(Error::Usage(
+                "internal error: the build thread panicked".into(),
+            ))
+        })
+}
+
+fn run_command(cli: cli::Cli) -> Result<()> {
     match cli.command {
         cli::Command::Build(args) => cmd::build::run(&args),
         cli::Command::Serve(args) => cmd::serve::run(&args),

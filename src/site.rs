@@ -100,6 +100,7 @@ impl Site {
                 .collect(),
         });
         let templates = diagnostics.take(Templates::load(&root, &config, links));
+        diagnostics.extend(content.warnings.iter().cloned());
         let warnings = diagnostics.finish()?;
         Ok(Site {
             root,

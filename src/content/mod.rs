@@ -66,6 +66,8 @@ pub struct Content {
     /// Sorted by key, so every build is the same.
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Files skipped on the way (symbolic links out of the site).
+    pub warnings: Vec<Diagnostic>,
     by_key: HashMap<String, usize>,
 }
 
@@ -101,7 +103,7 @@ impl Content {
         pages.sort_by(|a, b| a.key.cmp(&b.key));
         assign_parents(&mut pages);
         check_unique_paths(&pages, &mut diagnostics);
-        diagnostics.finish()?;
+        let warnings = diagnostics.finish()?;
 
         let by_key = pages
             .iter()
@@ -111,6 +113,7 @@ impl Content {
         Ok(Content {
             pages,
             assets,
+            warnings,
             by_key,
         })
     }

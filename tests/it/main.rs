@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod errors;
 mod fixture;
+mod hardening;
 mod init;
 mod microsite;
 mod serve;

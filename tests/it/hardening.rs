@@ -1,0 +1,154 @@
+//! Hostile and accidental input: nothing panics, nothing escapes, nothing is lost.
+
+use crate::fixture::SiteTest;
+
+#[test]
+fn an_empty_markdown_file_is_located() {
+    let site = SiteTest::new().file("content/empty.md", "");
+    site.build()
+        .fails_with(&["content/empty.md:1:1", "must start with front matter"]);
+}
+
+#[test]
+fn deeply_nested_lists_and_quotes_do_not_overflow_the_stack() {
+    let quotes = ">".repeat(20_000);
+    let list: String = (0..2_000)
+        .map(|depth| format!("{}- item\n", "  ".repeat(depth)))
+        .collect();
+    let site = SiteTest::new().page(
+        "deep.md",
+        "title = \"Deep\"",
+        &format!("{quotes} deep\n\n{list}"),
+    );
+    site.build().ok();
+    assert!(site.read("deep/index.html").contains("deep"));
+}
+
+#[test]
+fn a_large_page_builds() {
+    // 50 MB of ordinary prose: the build must finish and write it.
+    let paragraph =
+        "The county signed a 287(g) agreement and trained deputies to use the federal system. "
+            .repeat(12);
+    let body: String = std::iter::repeat_n(
+        format!("{paragraph}\n\n"),
+        50_000_000 / (paragraph.len() + 2),
+    )
+    .collect();
+    let site = SiteTest::new().page("big.md", "title = \"Big\"", &body);
+    site.build().ok();
+    let size = std::fs::metadata(site.public().join("big/index.html"))
+        .unwrap()
+        .len();
+    assert!(size > 40_000_000, "{size}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_links_out_of_the_site_are_skipped() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("passwords.txt"), "secret").unwrap();
+    let site = SiteTest::new().page("a.md", "title = \"A\"", "Hi");
+    std::fs::create_dir_all(site.root().join("content/loop")).unwrap();
+    std::os::unix::fs::symlink("..", site.root().join("content/loop/up")).unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("content/self"),
+        site.root().join("content/self"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("passwords.txt"),
+        site.root().join("content/passwords.txt"),
+    )
+    .unwrap();
+    let run = site.build().ok();
+    assert!(
+        run.stderr()
+            .contains("content/passwords.txt: warning: skipped"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!site.public().join("passwords.txt").exists());
+    assert!(site.read("a/index.html").contains("Hi"));
+}
+
+#[test]
+fn the_home_folder_is_never_an_output_folder() {
+    let site = SiteTest::new().page("a.md", "title = \"A\"", "Hi");
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("keep.txt"), "mine").unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_broadside"))
+        .args(["build", "--output"])
+        .arg(home.path())
+        .env("HOME", home.path())
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("home folder"));
+    assert!(home.path().join("keep.txt").is_file());
+}
+
+#[test]
+fn data_fields_are_escaped_in_every_template_context() {
+    let evil = r#"\"><script>alert(1)</script></textarea><img src=x onerror=alert(2)>"#;
+    let quotes = format!(
+        "[[quote]]\nid = \"evil\"\ntext = \"{evil}\"\nspeaker = \"{evil}\"\nrole = \"{evil}\"\norganisation = \"{evil}\"\nplace = \"{evil}\"\nstance = \"critical\"\ndate = \"2025\"\ncontext = \"{evil}\"\nsources = [\"wire\"]\n\n[[quote.variant]]\ntext = \"{evil}\"\nsource = \"blog\"\nnote = \"{evil}\"\n"
+    );
+    let site = crate::story::story_site().file("content/data/quotes.toml", &quotes);
+    site.build().ok();
+    for page in ["quotes/index.html", "sources/index.html"] {
+        let html = site.read(page);
+        let doc = scraper::Html::parse_document(&html);
+        let injected = scraper::Selector::parse("img[onerror], textarea").unwrap();
+        assert!(
+            doc.select(&injected).next().is_none(),
+            "{page} gained an injected element"
+        );
+        let scripts = scraper::Selector::parse("script:not([type='application/ld+json'])").unwrap();
+        assert!(
+            doc.select(&scripts)
+                .all(|s| !s.inner_html().contains("alert")),
+            "{page} runs injected script"
+        );
+        // JSON-LD stays one script whose JSON parses back to the same text.
+        let ld = scraper::Selector::parse("script[type='application/ld+json']").unwrap();
+        for script in doc.select(&ld) {
+            let json: serde_json::Value =
+                serde_json::from_str(&script.inner_html()).expect("JSON-LD parses");
+            if page.starts_with("quotes") {
+                assert_eq!(json["hasPart"][0]["text"], evil.replace("\\\"", "\""));
+            }
+        }
+        if page.starts_with("quotes") {
+            // Attribute values round-trip: the text stays text.
+            let quote = scraper::Selector::parse("article.quote").unwrap();
+            let speaker = doc
+                .select(&quote)
+                .next()
+                .unwrap()
+                .value()
+                .attr("data-speaker")
+                .unwrap()
+                .to_string();
+            assert_eq!(speaker, evil.replace("\\\"", "\""));
+        }
+    }
+    let bad_url = crate::story::story_site().file(
+        "content/data/sources.toml",
+        "[[source]]\nid = \"wire\"\ntitle = \"T\"\noutlet = \"O\"\nkind = \"report\"\npublished = \"2025\"\nurl = \"javascript:alert(1)\"\nreliability = \"R\"\n",
+    );
+    bad_url
+        .build()
+        .fails_with(&["content/data/sources.toml:7:7", "https://"]);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
+    let site = crate::story::story_site();
+    site.build().ok();
+    let before = site.snapshot();
+    let site = site.file("content/data/timeline.toml", "[[event]]\nid = \"x\"\n");
+    site.build().fails_with(&["content/data/timeline.toml:1:1"]);
+    assert_eq!(before, site.snapshot());
+}
