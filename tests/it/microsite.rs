@@ -115,3 +115,47 @@ fn the_repository_site_toml_points_at_the_real_pages() {
         "the corrections log is on the about page"
     );
 }
+
+/// Quotes are verbatim: every part of every quote and variant (parts are
+/// joined with "…") appears character for character in a source document.
+#[test]
+fn every_quote_is_verbatim_from_the_seed_documents() {
+    let seeds_dir = repo_root().join("../shared/seeds");
+    let Ok(entries) = std::fs::read_dir(&seeds_dir) else {
+        eprintln!("skipped: no source documents at {}", seeds_dir.display());
+        return;
+    };
+    let seeds: String = entries
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let quotes: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo_root().join("content/data/quotes.toml")).unwrap(),
+    )
+    .unwrap();
+    let mut checked = 0;
+    for quote in quotes["quote"].as_array().unwrap() {
+        let variants = quote
+            .get("variant")
+            .and_then(|v| v.as_array())
+            .cloned()
+            .unwrap_or_default();
+        let texts = std::iter::once(quote["text"].as_str().unwrap().to_string()).chain(
+            variants
+                .iter()
+                .map(|v| v["text"].as_str().unwrap().to_string()),
+        );
+        for text in texts {
+            for part in text.split('…').map(str::trim).filter(|p| !p.is_empty()) {
+                assert!(
+                    seeds.contains(part),
+                    "{:?} is not verbatim: {part:?}",
+                    quote["id"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} quote parts checked");
+}
