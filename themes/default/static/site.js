@@ -1,48 +1,62 @@
 // Enhancements only: every page works without this file.
 (function () {
-  "use strict";
+  var doc = document;
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
 
-  // Quote wall: filter by stance, speaker and organisation.
-  var form = document.getElementById("quote-filters");
+  var form = doc.getElementById("quote-filters");
+  var apply = function () {
+    var f = form.elements, quotes = doc.querySelectorAll(".quote-wall .quote"), shown = 0;
+    each(quotes, function (q) {
+      var d = q.dataset;
+      q.hidden = !((!f.stance.value || d.stance === f.stance.value) &&
+        (!f.speaker.value || d.speaker === f.speaker.value) &&
+        (!f.organisation.value || d.organisation === f.organisation.value));
+      if (!q.hidden) shown++;
+    });
+    each(doc.querySelectorAll(".quote-wall .stance-group"), function (g) {
+      g.hidden = !g.querySelector(".quote:not([hidden])");
+    });
+    form.querySelector("[role=status]").textContent = shown === quotes.length
+      ? "Showing all " + shown + " quotes."
+      : "Showing " + shown + " of " + quotes.length + " quotes." + (shown ? "" : " Try another filter, or show all.");
+  };
   if (form) {
-    var quotes = Array.prototype.slice.call(document.querySelectorAll(".quote-wall .quote"));
-    var groups = Array.prototype.slice.call(document.querySelectorAll(".quote-wall .stance-group"));
-    var status = form.querySelector(".filter-status");
-    var apply = function () {
-      var want = {
-        stance: form.elements.stance.value,
-        speaker: form.elements.speaker.value,
-        organisation: form.elements.organisation.value
-      };
-      var shown = 0;
-      quotes.forEach(function (q) {
-        var match = (!want.stance || q.dataset.stance === want.stance) &&
-          (!want.speaker || q.dataset.speaker === want.speaker) &&
-          (!want.organisation || q.dataset.organisation === want.organisation);
-        q.hidden = !match;
-        if (match) shown += 1;
-      });
-      groups.forEach(function (g) {
-        g.hidden = !g.querySelector(".quote:not([hidden])");
-      });
-      status.textContent = "Showing " + shown + " of " + quotes.length + " quotes.";
-    };
     form.hidden = false;
     form.addEventListener("change", apply);
+    form.addEventListener("reset", function () { setTimeout(apply); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     apply();
   }
 
-  // A permalink to a hidden quote clears the filters so the quote shows.
   var reveal = function () {
-    var id = decodeURIComponent(location.hash.slice(1));
-    var target = id && document.getElementById(id);
-    if (target && target.closest("[hidden]") && form) {
+    var target = location.hash && doc.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (form && target && target.closest("[hidden]")) {
       form.reset();
-      form.dispatchEvent(new Event("change"));
+      apply();
       target.scrollIntoView();
     }
   };
-  window.addEventListener("hashchange", reveal);
+  addEventListener("hashchange", reveal);
   reveal();
+
+  var links = doc.querySelectorAll(".phase-nav a[href^='#']");
+  var spy = function () {
+    var atEnd = innerHeight + scrollY >= doc.documentElement.scrollHeight - 2, current;
+    each(links, function (a, i) {
+      var part = doc.getElementById(decodeURIComponent(a.hash.slice(1)));
+      if (part && part.getBoundingClientRect().top < innerHeight / (atEnd ? 1 : 3)) current = i;
+    });
+    each(links, function (a, i) {
+      if (i === current) a.setAttribute("aria-current", "location");
+      else a.removeAttribute("aria-current");
+    });
+  };
+  if (links.length) {
+    addEventListener("scroll", spy, { passive: true });
+    spy();
+  }
+
+  each(doc.querySelectorAll("main a[href]:not([href^='#'])"), function (a) {
+    a.setAttribute("data-url", a.href);
+  });
 })();

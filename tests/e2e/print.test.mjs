@@ -1,0 +1,123 @@
+// Print: the timeline and the quotes print in full with their sources, where
+// links go is printed beside them, and the screen-only furniture is left out.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { artifactsDir, launch, openPage } from './lib/browser.mjs';
+import { startSite } from './lib/site.mjs';
+
+const site = await startSite();
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await site.close();
+});
+
+const pageUrl = (name) => {
+  const url = site.pages.find((u) => site.name(u) === name);
+  assert.ok(url, `no ${name} page`);
+  return url;
+};
+
+/** Opens a page with print media emulated (scripts on, as when a reader prints). */
+async function printed(name) {
+  const visit = await openPage(browser, pageUrl(name), { width: 800 });
+  await visit.page.emulateMedia({ media: 'print' });
+  return visit;
+}
+
+/** Items matched by `selector`, each with what of it is visible when printed. */
+function itemsIn(page, selector) {
+  return page.$$eval(selector, (els) =>
+    els.map((e) => {
+      const visible = (el) => !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0;
+      const sources = e.querySelector('.item-sources');
+      const details = [...e.querySelectorAll('details')];
+      return {
+        id: e.id,
+        visible: visible(e),
+        heading: visible(e.querySelector('h2, h3, h4, blockquote')),
+        time: visible(e.querySelector('time')),
+        caption: visible(e.querySelector('figcaption')) || !e.querySelector('figure'),
+        sources: visible(sources) && sources.querySelectorAll('a').length > 0,
+        sourceText: sources?.innerText.trim() ?? '',
+        detailsShown: details.every((d) => [...d.children].filter((c) => c.tagName !== 'SUMMARY').every(visible)),
+      };
+    }),
+  );
+}
+
+async function hiddenInPrint(page, selectors) {
+  return page.evaluate((sels) => sels.filter((s) => [...document.querySelectorAll(s)].some((e) => e.checkVisibility())), selectors);
+}
+
+test('the timeline prints every event with its date, heading and sources', async () => {
+  const visit = await printed('timeline');
+  try {
+    const events = await itemsIn(visit.page, 'article[id^="event-"]');
+    assert.ok(events.length >= 5);
+    for (const e of events) {
+      assert.ok(e.visible && e.heading && e.time, `${e.id} prints with its heading and date`);
+      assert.ok(e.sources && /sources?:/i.test(e.sourceText), `${e.id} prints its sources: “${e.sourceText}”`);
+    }
+    const screenOnly = await hiddenInPrint(visit.page, ['.skip-link', 'header nav', 'main nav', '.permalink']);
+    assert.deepEqual(screenOnly, [], 'navigation and permalinks are left out of print');
+    await visit.page.screenshot({ path: join(artifactsDir('screenshots'), 'timeline-print.png'), fullPage: true });
+    await visit.page.pdf({ path: join(artifactsDir(), 'timeline-print.pdf'), format: 'A4', printBackground: false });
+  } finally {
+    await visit.close();
+  }
+});
+
+test('the quote wall prints every quote with its attribution, sources and other wordings', async () => {
+  const visit = await printed('quotes');
+  try {
+    // Even after a reader filtered the wall on screen.
+    await visit.page.emulateMedia({ media: 'screen' });
+    const stance = await visit.page.$eval('.quote-wall [id^="quote-"]', (q) => q.dataset.stance);
+    const other = await visit.page.$$eval('#quote-filters select[name="stance"] option', (os, s) => os.map((o) => o.value).find((v) => v && v !== s), stance);
+    await visit.page.selectOption('#quote-filters select[name="stance"]', other);
+    await visit.page.emulateMedia({ media: 'print' });
+    const quotes = await itemsIn(visit.page, '.quote-wall [id^="quote-"]');
+    assert.ok(quotes.length >= 4);
+    for (const q of quotes) {
+      assert.ok(q.visible && q.heading && q.caption && q.time, `${q.id} prints with its words, speaker and date`);
+      assert.ok(q.sources && /sources?:/i.test(q.sourceText), `${q.id} prints its sources: “${q.sourceText}”`);
+      assert.ok(q.detailsShown, `${q.id}: other wordings print opened`);
+    }
+    const screenOnly = await hiddenInPrint(visit.page, ['#quote-filters', 'header nav', '.permalink']);
+    assert.deepEqual(screenOnly, [], 'filters, navigation and permalinks are left out of print');
+    await visit.page.screenshot({ path: join(artifactsDir('screenshots'), 'quotes-print.png'), fullPage: true });
+    await visit.page.pdf({ path: join(artifactsDir(), 'quotes-print.pdf'), format: 'A4', printBackground: false });
+  } finally {
+    await visit.close();
+  }
+});
+
+test('printed links show where they go', async () => {
+  for (const name of ['sources', 'timeline', 'quotes']) {
+    const visit = await printed(name);
+    try {
+      const links = await visit.page.$$eval('main a[href]', (as) =>
+        as
+          .filter((a) => a.checkVisibility() && !a.closest('.cite') && !a.getAttribute('href').startsWith('#'))
+          .map((a) => ({ href: a.href, after: getComputedStyle(a, '::after').content, text: a.textContent.trim().slice(0, 40) })),
+      );
+      assert.ok(links.length > 0, `${name}: links to check`);
+      const external = links.filter((l) => !l.href.startsWith(site.origin));
+      for (const l of external) {
+        assert.ok(l.after.includes(l.href.replace(/\/$/, '')), `${name}: “${l.text}” prints its address ${l.href} (::after is ${l.after})`);
+      }
+      // Links within the site print an address a reader can type: the absolute URL.
+      const internal = links.filter((l) => l.href.startsWith(site.origin));
+      for (const l of internal) {
+        assert.ok(l.after.includes(l.href), `${name}: “${l.text}” prints its address ${l.href} (::after is ${l.after})`);
+      }
+    } finally {
+      await visit.close();
+    }
+  }
+});
