@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 fn main() {
     let mut args = std::env::args().skip(1);
     let root = PathBuf::from(args.next().expect("usage: reload_latency SITE_DIR [runs]"));
-    let runs: usize = args.next().map_or(10, |r| r.parse().expect("runs is a number"));
+    let runs: usize = args
+        .next()
+        .map_or(10, |r| r.parse().expect("runs is a number"));
     let page = first_page(&root.join("content")).expect("a Markdown page under content/");
     let original = std::fs::read_to_string(&page).unwrap();
 
@@ -39,11 +41,18 @@ fn main() {
         .and_then(|rest| rest.split('/').next())
         .expect("the serve banner")
         .to_string();
-    println!("first build and start: {} ms", started.elapsed().as_millis());
+    println!(
+        "first build and start: {} ms",
+        started.elapsed().as_millis()
+    );
     std::thread::spawn(move || for _ in lines {});
 
     let mut stream = TcpStream::connect(&address).unwrap();
-    write!(stream, "GET /__broadside/events HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /__broadside/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+    )
+    .unwrap();
     let mut events = BufReader::new(stream);
 
     let mut timings = Vec::new();
@@ -83,12 +92,22 @@ fn wait_for(events: &mut BufReader<TcpStream>, wanted: &str) {
 }
 
 fn first_page(dir: &Path) -> Option<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for path in &entries {
-        if path.is_file() && path.extension().is_some_and(|e| e == "md") && !path.ends_with("_index.md") {
+        if path.is_file()
+            && path.extension().is_some_and(|e| e == "md")
+            && !path.ends_with("_index.md")
+        {
             return Some(path.clone());
         }
     }
-    entries.iter().filter(|p| p.is_dir()).find_map(|p| first_page(p))
+    entries
+        .iter()
+        .filter(|p| p.is_dir())
+        .find_map(|p| first_page(p))
 }
