@@ -3,10 +3,10 @@
 //! can), and tells open pages to reload or show the error.
 
 use std::collections::HashSet;
-use std::io::{self, Read};
+use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -250,6 +250,7 @@ impl Preview {
             let Ok(events) = result else { continue };
             let changed: Vec<PathBuf> = events
                 .iter()
+                .filter(|e| is_edit(&e.kind))
                 .flat_map(|e| e.paths.iter())
                 .filter_map(|p| relevant(&root, p))
                 .collect::<HashSet<_>>()
@@ -354,6 +355,20 @@ impl ChangeKind {
             return ChangeKind::Stylesheets;
         }
         ChangeKind::Everything
+    }
+}
+
+/// Whether a file-system event changes a file's content or existence. Reads
+/// (and the access times they update) are not edits: the build itself reads
+/// every input, and must not set off another build.
+fn is_edit(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
     }
 }
 
@@ -523,7 +538,8 @@ fn resolve_request(root: &Path, url_path: &str) -> Resolved {
     Resolved::File(real)
 }
 
-/// A server-sent event stream: the response body blocks on the client's channel.
+/// A server-sent event stream, written straight to the socket and flushed
+/// after every event (a buffered response body would hold events back).
 fn serve_events(request: Request, state: &State) -> io::Result<()> {
     let (tx, rx) = mpsc::channel();
     if let Some(error) = state
@@ -534,50 +550,26 @@ fn serve_events(request: Request, state: &State) -> io::Result<()> {
     {
         let _ = tx.send(sse_message("error-report", error));
     }
-    // A comment first, so the browser sees the stream open at once.
-    let _ = tx.send(": connected\n\n".to_string());
     state
         .clients
         .lock()
         .expect("no panic holding the lock")
         .push(tx);
-    let response = Response::new(
-        StatusCode(200),
-        vec![
-            header("Content-Type", "text/event-stream"),
-            header("Cache-Control", "no-store"),
-        ],
-        EventReader {
-            rx,
-            pending: io::Cursor::new(Vec::new()),
-        },
-        None,
-        None,
-    );
-    request.respond(response)
-}
-
-struct EventReader {
-    rx: Receiver<String>,
-    pending: io::Cursor<Vec<u8>>,
-}
-
-impl Read for EventReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            let n = self.pending.read(buf)?;
-            if n > 0 {
-                return Ok(n);
-            }
-            // Keep the connection alive through proxies; end when the server stops.
-            match self.rx.recv_timeout(Duration::from_secs(15)) {
-                Ok(message) => self.pending = io::Cursor::new(message.into_bytes()),
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    self.pending = io::Cursor::new(b": ping\n\n".to_vec())
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(0),
-            }
-        }
+    let mut writer = request.into_writer();
+    writer.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n: connected\n\n",
+    )?;
+    writer.flush()?;
+    loop {
+        // A comment every 15 s keeps the connection alive through proxies;
+        // a write error means the page went away.
+        let message = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(message) => message,
+            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        writer.write_all(message.as_bytes())?;
+        writer.flush()?;
     }
 }
 
@@ -649,6 +641,24 @@ mod tests {
             relevant(root, Path::new("/site/content/a.md")),
             Some(p("content/a.md"))
         );
+    }
+
+    #[test]
+    fn reading_files_is_not_an_edit() {
+        use notify::EventKind;
+        use notify::event::{AccessKind, AccessMode, DataChange, MetadataKind, ModifyKind};
+        assert!(!is_edit(&EventKind::Access(AccessKind::Open(
+            AccessMode::Read
+        ))));
+        assert!(!is_edit(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!is_edit(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+        assert!(is_edit(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Content
+        ))));
     }
 
     #[test]

@@ -27,7 +27,7 @@ fn serve(site: &SiteTest) -> Server {
         .args(["serve", "--port", "0"])
         .current_dir(site.root())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -307,4 +307,25 @@ fn a_port_in_use_is_a_clear_error() {
     let run = site.run(&["serve", "--port", &port]);
     assert!(!run.output.status.success());
     assert!(run.stderr().contains("--port 0"), "{}", run.stderr());
+}
+
+/// Regression: the build reads every input, and the watcher took those reads
+/// for edits, so each rebuild set off the next one forever.
+#[test]
+fn an_edit_rebuilds_once() {
+    let site = site();
+    let server = serve(&site);
+    let rx = events(&server.url);
+    std::thread::sleep(Duration::from_millis(300));
+    let _site = site.page("a.md", "title = \"A\"", "Once.");
+    next_event(&rx, "reload");
+    let more: Vec<String> = std::iter::from_fn(|| rx.recv_timeout(Duration::from_secs(2)).ok())
+        .map(|(event, _)| event)
+        .filter(|event| event == "reload")
+        .collect();
+    assert!(
+        more.is_empty(),
+        "the build kept rebuilding: {} more reloads",
+        more.len()
+    );
 }
