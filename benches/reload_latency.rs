@@ -1,9 +1,7 @@
 //! Time from saving one page to the preview's reload event.
 //!
-//!     cargo build --release
-//!     python3 ../shared/bench/gen_corpus.py /dev/shm/corpus --pages 10000
-//!     cp -r benches/site/* /dev/shm/corpus/
-//!     cargo run --release --example reload_latency -- /dev/shm/corpus [runs]
+//!     benches/run.sh 10000        # prepares /dev/shm/broadside-bench/site-10000
+//!     cargo run --release --example reload_latency -- /dev/shm/broadside-bench/site-10000 [runs]
 //!
 //! Starts `broadside serve` on the site, listens to its event stream, then
 //! edits one page's body `runs` times and prints the median, minimum and
