@@ -3,11 +3,13 @@
 #
 # Usage:
 #   benches/run.sh [PAGES ...]         page counts, default: 1000 10000
+#   benches/run.sh --summary benches/out/STAMP   print a finished run's summary again
 #
 # For each page count it generates a site with ../shared/bench/gen_corpus.py
 # (20 sections, TOML front matter) into $WORK, puts benches/site/ (Broadside's
 # site.toml and bench theme) and ../shared/bench/hugo/ (hugo.toml, layouts) beside
-# its content/, checks that both build it, then times with hyperfine:
+# its content/, checks that both build it (adapting the corpus if Broadside
+# refuses it: see adapt_corpus below), then times with hyperfine:
 #
 #   broadside  target/release/broadside build --root SITE --output OUT
 #   hugo       hugo --minify --quiet --source SITE --destination OUT
@@ -25,7 +27,8 @@
 #
 # Environment (defaults in brackets):
 #   ROUNDS [5]      hyperfine rounds; RUNS [2] timed runs of each command a round
-#   WORK [/dev/shm/broadside-bench]   corpora and outputs: a RAM-backed tmpfs
+#   WORK [/dev/shm/broadside-bench]   corpora and outputs: a RAM-backed tmpfs;
+#                   corpora are kept there between runs (rm -rf it to regenerate)
 #   DISK [1]        also time Broadside and Hugo writing to disk, DISK_RUNS [3]
 #                   runs, in a temporary folder under DISK_DIR [/var/tmp]
 #   WAIT_QUIET [0]  before each round, wait up to this many seconds for the
