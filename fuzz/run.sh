@@ -29,7 +29,7 @@ for target in "${targets[@]}"; do
     echo "== $target: ${seconds}s, sanitizer $sanitizer"
     RUSTC_BOOTSTRAP=1 nice -n 19 cargo fuzz run -s "$sanitizer" "${target_dir[@]}" "$target" -- \
         -dict="$fuzz/dicts/$dict.dict" -max_total_time="$seconds" -print_final_stats=1 \
-        2>&1 | grep -E '^(#[0-9]+ +(INITED|DONE)|stat::|==[0-9]+==|thread|SUMMARY|Test unit|artifact_prefix|.*panicked)'
+        2>&1 | grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::|==[0-9]+==|thread|SUMMARY|Test unit|artifact_prefix|.*panicked)'
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "== $target: FAILED, see fuzz/artifacts/$target/"; status=1; }
 done
 exit $status

@@ -2,12 +2,17 @@
 //! referenced from HTML and CSS exist, images have alt text, links have text,
 //! and ids are unique within a page. `build` and `check` both run them.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use html5gum::{Token, Tokenizer};
+use rayon::prelude::*;
 
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{Span, Tokenizer};
+
+use crate::content::Page;
 use crate::diagnostic::{Diagnostic, Result};
 use crate::output::Sink;
 use crate::site::Site;
@@ -45,72 +50,22 @@ impl<'a> LinkChecker<'a> {
         let files = self.files.into_inner().unwrap_or_default();
         let html = self.html.into_inner().unwrap_or_default();
         let css = self.css.into_inner().unwrap_or_default();
-        let sources: HashMap<PathBuf, (&Path, &str)> = site
+        let pages: HashMap<PathBuf, &Page> = site
             .content
             .pages
             .iter()
-            .map(|p| (p.output_file(), (p.source.as_path(), p.text.as_str())))
+            .map(|p| (p.output_file(), p))
+            .collect();
+        let mut outputs: Vec<&PathBuf> = html.keys().collect();
+        outputs.sort();
+        let mut diagnostics: Vec<Diagnostic> = outputs
+            .par_iter()
+            .flat_map_iter(|output| {
+                check_page(site, output, &html, &files, pages.get(*output).copied())
+            })
             .collect();
         let base_path = &site.config.base_path;
         let base_url = &site.config.base_url;
-
-        let mut diagnostics = Vec::new();
-        let mut outputs: Vec<&PathBuf> = html.keys().collect();
-        outputs.sort();
-        for output in outputs {
-            let facts = &html[output];
-            let (source, text) = sources
-                .get(output)
-                .copied()
-                .unwrap_or((output.as_path(), ""));
-            let locate = |needle: &str, message: String| {
-                let d = Diagnostic::error(source, message);
-                // Links are rewritten on the way out (`@/`, relative paths): look
-                // for the whole link, then for its last part.
-                let last_part = needle
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(needle);
-                match find_in_body(text, needle).or_else(|| find_in_body(text, last_part)) {
-                    Some(offset) => d.at_offset(text, offset),
-                    None => d,
-                }
-            };
-            for problem in &facts.problems {
-                diagnostics.push(Diagnostic::error(
-                    source,
-                    format!("{problem} (in {})", output.display()),
-                ));
-            }
-            for link in &facts.links {
-                let Some(target) = Target::parse(link, output, base_path, base_url) else {
-                    continue;
-                };
-                let needle = link.rsplit_once('#').map_or(link.as_str(), |(_, f)| f);
-                match target {
-                    Target::OutsideBase => diagnostics.push(locate(
-                        link,
-                        format!("the link {link:?} leaves the site's base path {base_path}: it breaks when the site is served there; write an @/ link"),
-                    )),
-                    Target::Internal { file, fragment } => {
-                        let Some(file) = resolve(&files, &file) else {
-                            diagnostics.push(locate(needle, format!("the link {link:?} points to no page or file of this site")));
-                            continue;
-                        };
-                        if let Some(fragment) = fragment
-                            && let Some(target_facts) = html.get(&file)
-                            && !target_facts.ids.contains(&fragment)
-                        {
-                            diagnostics.push(locate(
-                                needle,
-                                format!("the link {link:?} points to #{fragment}, which {} does not have", file.display()),
-                            ));
-                        }
-                    }
-                }
-            }
-        }
         let mut stylesheets: Vec<(&PathBuf, &Vec<String>)> = css.iter().collect();
         stylesheets.sort();
         for (sheet, urls) in stylesheets {
@@ -178,6 +133,76 @@ impl Sink for LinkChecker<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// The problems of one rendered page, located in its Markdown where we can
+/// find them there.
+fn check_page(
+    site: &Site,
+    output: &Path,
+    html: &HashMap<PathBuf, HtmlFacts>,
+    files: &HashSet<PathBuf>,
+    page: Option<&Page>,
+) -> Vec<Diagnostic> {
+    let facts = &html[output];
+    let base_path = &site.config.base_path;
+    let base_url = &site.config.base_url;
+    let source = page.map_or(output, |p| p.source.as_path());
+    // The page's text is read only if it has a problem to locate.
+    let text = OnceCell::new();
+    let locate = |needle: &str, message: String| {
+        let d = Diagnostic::error(source, message);
+        let text: &str = text.get_or_init(|| {
+            page.and_then(|p| p.read_text(&site.root).ok())
+                .unwrap_or_default()
+        });
+        // Links are rewritten on the way out (`@/`, relative paths): look
+        // for the whole link, then for its last part.
+        let last_part = needle
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(needle);
+        match find_in_body(text, needle).or_else(|| find_in_body(text, last_part)) {
+            Some(offset) => d.at_offset(text, offset),
+            None => d,
+        }
+    };
+    let mut diagnostics = Vec::new();
+    for problem in &facts.problems {
+        diagnostics.push(Diagnostic::error(
+            source,
+            format!("{problem} (in {})", output.display()),
+        ));
+    }
+    for link in &facts.links {
+        let Some(target) = Target::parse(link, output, base_path, base_url) else {
+            continue;
+        };
+        let needle = link.rsplit_once('#').map_or(link.as_str(), |(_, f)| f);
+        match target {
+            Target::OutsideBase => diagnostics.push(locate(
+                link,
+                format!("the link {link:?} leaves the site's base path {base_path}: it breaks when the site is served there; write an @/ link"),
+            )),
+            Target::Internal { file, fragment } => {
+                let Some(file) = resolve(files, &file) else {
+                    diagnostics.push(locate(needle, format!("the link {link:?} points to no page or file of this site")));
+                    continue;
+                };
+                if let Some(fragment) = fragment
+                    && let Some(target_facts) = html.get(&file)
+                    && !target_facts.ids.contains(&fragment)
+                {
+                    diagnostics.push(locate(
+                        needle,
+                        format!("the link {link:?} points to #{fragment}, which {} does not have", file.display()),
+                    ));
+                }
+            }
+        }
+    }
+    diagnostics
 }
 
 /// Where a link leads, for the links we can check without the network.
@@ -278,98 +303,201 @@ fn find_in_body(text: &str, needle: &str) -> Option<usize> {
     text[body_start..].find(needle).map(|i| body_start + i)
 }
 
-fn attr(tag: &html5gum::StartTag<()>, name: &str) -> Option<String> {
-    tag.attributes
-        .get(name.as_bytes())
-        .map(|v| String::from_utf8_lossy(v).into_owned())
+/// An attribute of a start tag that the checks read.
+#[derive(Clone, Copy)]
+enum Attr {
+    Id,
+    Name,
+    Href,
+    Src,
+    Alt,
+    Rel,
+    /// `aria-label`, `aria-labelledby` or `title`: a name for a link.
+    Label,
+}
+
+impl Attr {
+    fn from_name(name: &[u8]) -> Option<Attr> {
+        Some(match name {
+            b"id" => Attr::Id,
+            b"name" => Attr::Name,
+            b"href" => Attr::Href,
+            b"src" => Attr::Src,
+            b"alt" => Attr::Alt,
+            b"rel" => Attr::Rel,
+            b"aria-label" | b"aria-labelledby" | b"title" => Attr::Label,
+            _ => return None,
+        })
+    }
+}
+
+/// The start tag being read: its name and the attributes the checks need.
+#[derive(Default)]
+struct StartTag {
+    name: Vec<u8>,
+    id: Option<String>,
+    anchor_name: Option<String>,
+    href: Option<String>,
+    src: Option<String>,
+    alt: Option<String>,
+    rel: Option<String>,
+    labelled: bool,
+}
+
+impl StartTag {
+    fn slot(&mut self, attr: Attr) -> Option<&mut Option<String>> {
+        match attr {
+            Attr::Id => Some(&mut self.id),
+            Attr::Name => Some(&mut self.anchor_name),
+            Attr::Href => Some(&mut self.href),
+            Attr::Src => Some(&mut self.src),
+            Attr::Alt => Some(&mut self.alt),
+            Attr::Rel => Some(&mut self.rel),
+            Attr::Label => None,
+        }
+    }
+
+    /// `<link rel=canonical>` and friends name absolute URLs of the live site, not files to check.
+    fn is_metadata_link(&self) -> bool {
+        self.name == b"link"
+            && self.rel.as_deref().is_some_and(|rel| {
+                rel.split_whitespace().any(|r| {
+                    matches!(
+                        r,
+                        "canonical" | "alternate" | "preconnect" | "dns-prefetch" | "me"
+                    )
+                }) && !rel.contains("stylesheet")
+            })
+            && self.href.as_deref().is_some_and(|h| h.starts_with("http"))
+    }
 }
 
 /// Reads ids, links and accessibility problems out of one HTML document.
+///
+/// html5gum's callback emitter hands over borrowed slices, so only the
+/// attribute values the checks keep are copied: every page of a build passes
+/// through here.
 fn scan_html(bytes: &[u8]) -> HtmlFacts {
-    let mut facts = HtmlFacts::default();
-    // The open link, if any: (its href, whether it has a name a screen reader can announce).
-    let mut open_link: Option<(String, bool)> = None;
-    for token in Tokenizer::new(bytes).flatten() {
-        match token {
-            Token::StartTag(tag) => {
-                let name = tag.name.as_slice();
-                if let Some(id) = attr(&tag, "id")
-                    && !facts.ids.insert(id.clone())
-                {
-                    facts
-                        .problems
-                        .push(format!("the id {id:?} is used twice on this page"));
-                }
-                if name == b"a"
-                    && let Some(id) = attr(&tag, "name")
-                {
-                    facts.ids.insert(id);
-                }
-                for key in ["href", "src"] {
-                    if let Some(link) = attr(&tag, key) {
-                        if link.trim().is_empty() {
-                            facts.problems.push(format!(
-                                "a <{}> has an empty {key}",
-                                String::from_utf8_lossy(name)
-                            ));
-                        } else if name != b"link" || key != "href" || !is_metadata_link(&tag) {
-                            facts.links.push(link);
-                        }
-                    }
-                }
-                match name {
-                    b"img" => {
-                        let alt = attr(&tag, "alt");
-                        if alt.is_none() {
-                            let src = attr(&tag, "src").unwrap_or_default();
-                            facts.problems.push(format!("the image {src:?} has no alt text: describe it, or write alt=\"\" if it is decoration"));
-                        }
-                        if let Some((_, named)) = open_link.as_mut()
-                            && alt.is_some_and(|a| !a.trim().is_empty())
-                        {
-                            *named = true;
-                        }
-                    }
-                    b"a" if !tag.self_closing => {
-                        let href = attr(&tag, "href").unwrap_or_default();
-                        let named = ["aria-label", "aria-labelledby", "title"]
-                            .iter()
-                            .any(|k| attr(&tag, k).is_some_and(|v| !v.trim().is_empty()));
-                        open_link = Some((href, named));
-                    }
-                    _ => {}
-                }
+    #[derive(Default)]
+    struct Scan {
+        facts: HtmlFacts,
+        tag: StartTag,
+        /// The attribute whose value comes next, if the checks read it.
+        pending: Option<Attr>,
+        /// The open link, if any: (its href, whether it has a name a screen reader can announce).
+        open_link: Option<(String, bool)>,
+    }
+
+    impl Scan {
+        fn close_start_tag(&mut self, self_closing: bool) {
+            let tag = std::mem::take(&mut self.tag);
+            let facts = &mut self.facts;
+            if let Some(id) = tag.id.clone()
+                && !facts.ids.insert(id.clone())
+            {
+                facts
+                    .problems
+                    .push(format!("the id {id:?} is used twice on this page"));
             }
-            Token::String(text) => {
-                if let Some((_, named)) = open_link.as_mut()
-                    && text.iter().any(|b| !b.is_ascii_whitespace())
-                {
-                    *named = true;
-                }
+            if tag.name == b"a"
+                && let Some(name) = tag.anchor_name.clone()
+            {
+                facts.ids.insert(name);
             }
-            Token::EndTag(tag) if tag.name.as_slice() == b"a" => {
-                if let Some((href, false)) = open_link.take() {
+            let metadata = tag.is_metadata_link();
+            for (key, link) in [("href", &tag.href), ("src", &tag.src)] {
+                let Some(link) = link else { continue };
+                if link.trim().is_empty() {
                     facts.problems.push(format!(
-                        "the link to {href:?} has no text: a screen reader would announce nothing"
+                        "a <{}> has an empty {key}",
+                        String::from_utf8_lossy(&tag.name)
                     ));
+                } else if !(metadata && key == "href") {
+                    facts.links.push(link.clone());
                 }
             }
-            _ => {}
+            match tag.name.as_slice() {
+                b"img" => {
+                    if tag.alt.is_none() {
+                        let src = tag.src.as_deref().unwrap_or_default();
+                        facts.problems.push(format!("the image {src:?} has no alt text: describe it, or write alt=\"\" if it is decoration"));
+                    }
+                    if let Some((_, named)) = self.open_link.as_mut()
+                        && tag.alt.is_some_and(|a| !a.trim().is_empty())
+                    {
+                        *named = true;
+                    }
+                }
+                b"a" if !self_closing => {
+                    self.open_link = Some((tag.href.unwrap_or_default(), tag.labelled));
+                }
+                _ => {}
+            }
+        }
+
+        fn handle(&mut self, event: CallbackEvent<'_>) {
+            match event {
+                CallbackEvent::OpenStartTag { name } => {
+                    self.tag.name.clear();
+                    self.tag.name.extend_from_slice(name);
+                }
+                CallbackEvent::AttributeName { name } => {
+                    // As in HTML, the first of two same-named attributes counts.
+                    self.pending = Attr::from_name(name)
+                        .filter(|&attr| self.tag.slot(attr).is_none_or(|slot| slot.is_none()));
+                    if let Some(slot) = self.pending.and_then(|attr| self.tag.slot(attr)) {
+                        // An empty value sends no value event.
+                        *slot = Some(String::new());
+                    }
+                }
+                CallbackEvent::AttributeValue { value } => match self.pending.take() {
+                    Some(Attr::Label) => {
+                        self.tag.labelled |= value.iter().any(|b| !b.is_ascii_whitespace());
+                    }
+                    Some(attr) => {
+                        if let Some(slot) = self.tag.slot(attr) {
+                            *slot = Some(String::from_utf8_lossy(value).into_owned());
+                        }
+                    }
+                    None => {}
+                },
+                CallbackEvent::CloseStartTag { self_closing } => {
+                    self.pending = None;
+                    self.close_start_tag(self_closing);
+                }
+                CallbackEvent::String { value } => {
+                    if let Some((_, named)) = self.open_link.as_mut()
+                        && value.iter().any(|b| !b.is_ascii_whitespace())
+                    {
+                        *named = true;
+                    }
+                }
+                CallbackEvent::EndTag { name } => {
+                    // Attributes written on an end tag belong to nothing.
+                    self.tag = StartTag::default();
+                    self.pending = None;
+                    if name == b"a"
+                        && let Some((href, false)) = self.open_link.take()
+                    {
+                        self.facts.problems.push(format!(
+                            "the link to {href:?} has no text: a screen reader would announce nothing"
+                        ));
+                    }
+                }
+                _ => {}
+            }
         }
     }
-    facts
-}
 
-/// `<link rel=canonical>` and friends name absolute URLs of the live site, not files to check.
-fn is_metadata_link(tag: &html5gum::StartTag<()>) -> bool {
-    attr(tag, "rel").is_some_and(|rel| {
-        rel.split_whitespace().any(|r| {
-            matches!(
-                r,
-                "canonical" | "alternate" | "preconnect" | "dns-prefetch" | "me"
-            )
-        }) && !rel.contains("stylesheet")
-    }) && attr(tag, "href").is_some_and(|h| h.starts_with("http"))
+    let mut scan = Scan::default();
+    let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: Span<()>| -> Option<()> {
+        scan.handle(event);
+        None
+    });
+    // Script and style contents are text, not tags.
+    emitter.naively_switch_states(true);
+    for _ in Tokenizer::new_with_emitter(bytes, emitter) {}
+    scan.facts
 }
 
 /// `url(...)` references in a stylesheet.
@@ -400,6 +528,19 @@ mod tests {
         assert!(facts.ids.contains("a"));
         assert_eq!(facts.links, ["/x/#y", "/z/", "/w/", "p.png"]);
         assert_eq!(facts.problems.len(), 4, "{:?}", facts.problems);
+    }
+
+    #[test]
+    fn reads_attributes_as_html_does() {
+        let facts = scan_html(
+            b"<img src=a.png alt=\"\"><a href=\"/x?a=1&amp;b\" href=/y/ title=' '></a><a name=n>t</a><script>let a = '<a href=/js/>';</script><link rel=canonical href=https://e.org/>",
+        );
+        assert!(facts.ids.contains("n"));
+        assert_eq!(facts.links, ["a.png", "/x?a=1&b"]);
+        assert_eq!(
+            facts.problems,
+            ["the link to \"/x?a=1&b\" has no text: a screen reader would announce nothing"]
+        );
     }
 
     #[test]

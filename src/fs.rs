@@ -7,20 +7,22 @@ use crate::diagnostic::{Diagnostic, Error, Result};
 /// Reads a text file. Bad UTF-8 or a byte-order mark are reported or dropped
 /// here, so every later stage can treat the text as clean.
 pub fn read_text(path: &Path, shown_as: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(shown_as, e))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(e) => {
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            Err(Diagnostic::error(
-                shown_as,
-                "the file is not valid UTF-8 text; save it as UTF-8",
-            )
-            .at_offset(valid, valid.len())
-            .into())
-        }
+    let mut bytes = std::fs::read(path).map_err(|e| Error::io(shown_as, e))?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
     }
+    // Converted in place: a site's text is read once and never copied.
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid_up_to = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+        Diagnostic::error(
+            shown_as,
+            "the file is not valid UTF-8 text; save it as UTF-8",
+        )
+        .at_offset(valid, valid.len())
+        .into()
+    })
 }
 
 pub fn write(path: &Path, contents: &[u8]) -> Result<()> {

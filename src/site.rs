@@ -139,10 +139,12 @@ impl Site {
         Ok((stats, prepared.warnings))
     }
 
-    /// Renders the Markdown of every page and the story, ready for templates.
-    /// With `reuse`, pages not named in its set keep their previous body: the
-    /// preview server re-renders only what changed. The pages must be the
-    /// same, in the same order, as when `previous` was prepared.
+    /// Renders the story and finds the sources every page cites, ready for
+    /// templates. Pages' Markdown is rendered again as each page is written,
+    /// so no page's HTML is held for the whole build. With `reuse`, pages not
+    /// named in its set keep their previous citations: the preview server
+    /// re-reads only what changed. The pages must be the same, in the same
+    /// order, as when `previous` was prepared.
     pub fn prepare(&self, reuse: Option<(&Prepared, &HashSet<usize>)>) -> Result<Prepared> {
         let mut diagnostics = Diagnostics::default();
         let story_links = self.story_links(&mut diagnostics);
@@ -169,22 +171,10 @@ impl Site {
             .map(|q| links.quote(&self.story, q))
             .collect();
 
-        let shortcodes = SiteShortcodes {
-            site: self,
-            links: &story_links,
-            events: events.iter().map(|e| (e.id.as_str(), e)).collect(),
-            quotes: quotes.iter().map(|q| (q.id.as_str(), q)).collect(),
-        };
-        let rendered = self.render_markdown(&shortcodes, reuse);
-        let mut bodies = Vec::with_capacity(rendered.len());
-        for result in rendered {
-            match result {
-                Ok(r) => bodies.push(r),
-                Err(errors) => {
-                    diagnostics.extend(errors);
-                    bodies.push(Arc::default());
-                }
-            }
+        let shortcodes = SiteShortcodes::new(self, &story_links, &events, &quotes);
+        let mut citations = Vec::with_capacity(self.content.pages.len());
+        for result in self.find_citations(&shortcodes, reuse) {
+            citations.push(diagnostics.take(result).unwrap_or_default());
         }
         let take_data_errors = || {
             std::mem::take(
@@ -200,15 +190,9 @@ impl Site {
             .content
             .pages
             .iter()
-            .zip(&bodies)
-            .filter(|(_, b)| !b.citations.is_empty())
-            .map(|(p, b)| {
-                (
-                    p.front.title.clone(),
-                    self.config.link(&p.path),
-                    b.citations.clone(),
-                )
-            })
+            .zip(&citations)
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(p, c)| (p.front.title.clone(), self.config.link(&p.path), c.clone()))
             .collect();
         let page_lookup = |key: &str| {
             self.content
@@ -245,8 +229,9 @@ impl Site {
         };
         let warnings = diagnostics.finish()?;
         Ok(Prepared {
-            bodies,
+            citations,
             story,
+            links: story_links,
             shared,
             warnings,
         })
@@ -270,23 +255,23 @@ impl Site {
         })
     }
 
-    /// Renders the pages at `indices` through their templates into `sink`.
+    /// Renders the pages at `indices`, Markdown and templates, into `sink`.
     pub fn write_pages(
         &self,
         prepared: &Prepared,
         indices: &[usize],
         sink: &dyn Sink,
     ) -> Result<()> {
+        let story = &prepared.story;
+        let shortcodes = SiteShortcodes::new(self, &prepared.links, &story.events, &story.quotes);
+        let resolve = |key: &str| self.resolve_page(key);
+        let renderer = self.markdown_renderer(&shortcodes, &resolve);
         let results: Vec<Result<()>> = indices
             .par_iter()
             .map(|&i| {
-                self.render_page(
-                    &self.content.pages[i],
-                    &prepared.bodies[i],
-                    &prepared.story,
-                    &prepared.shared,
-                    sink,
-                )
+                let page = &self.content.pages[i];
+                let body = self.render_page_markdown(&renderer, page)?;
+                self.render_page(page, &body, story, &prepared.shared, sink)
             })
             .collect();
         let mut diagnostics = Diagnostics::default();
@@ -353,11 +338,13 @@ impl Site {
         self.content.get(key).map(|p| self.config.link(&p.path))
     }
 
-    fn render_markdown(
+    /// The source ids each page cites, in order. Only a shortcode can cite,
+    /// so a page without `{{` needs no rendering here.
+    fn find_citations(
         &self,
         shortcodes: &SiteShortcodes<'_>,
         reuse: Option<(&Prepared, &HashSet<usize>)>,
-    ) -> Vec<Result<Arc<markdown::Rendered>, Vec<Diagnostic>>> {
+    ) -> Vec<Result<Vec<String>>> {
         let resolve = |key: &str| self.resolve_page(key);
         let renderer = self.markdown_renderer(shortcodes, &resolve);
         self.content
@@ -368,21 +355,33 @@ impl Site {
                 if let Some((previous, changed)) = reuse
                     && !changed.contains(&i)
                 {
-                    return Ok(previous.bodies[i].clone());
+                    return Ok(previous.citations[i].clone());
                 }
-                renderer
-                    .render(&Input {
-                        path: &page.source,
-                        file_text: &page.text,
-                        offset: page.body_offset,
-                        markdown: page.body(),
-                        allow_html: true,
-                        id_prefix: "",
-                        files_link: &self.files_link(&page.files_dir()),
-                    })
-                    .map(Arc::new)
+                if !page.has_shortcodes {
+                    return Ok(Vec::new());
+                }
+                self.render_page_markdown(&renderer, page)
+                    .map(|r| r.citations)
             })
             .collect()
+    }
+
+    fn render_page_markdown(
+        &self,
+        renderer: &Renderer<'_>,
+        page: &Page,
+    ) -> Result<markdown::Rendered> {
+        let text = page.read_text(&self.root)?;
+        let rendered = renderer.render(&Input {
+            path: &page.source,
+            file_text: &text,
+            offset: page.body_offset,
+            markdown: &text[page.body_offset..],
+            allow_html: true,
+            id_prefix: "",
+            files_link: &self.files_link(&page.files_dir()),
+        });
+        rendered.map_err(Error::Site)
     }
 
     fn render_data_markdown(
@@ -394,12 +393,7 @@ impl Site {
         links: &StoryLinks,
         errors: &Mutex<Vec<Diagnostic>>,
     ) -> String {
-        let shortcodes = SiteShortcodes {
-            site: self,
-            links,
-            events: HashMap::new(),
-            quotes: HashMap::new(),
-        };
+        let shortcodes = SiteShortcodes::new(self, links, &[], &[]);
         let resolve = |key: &str| self.resolve_page(key);
         let renderer = self.markdown_renderer(&shortcodes, &resolve);
         let input = Input {
@@ -458,14 +452,17 @@ impl Site {
         if let Some(template) = &page.front.template {
             let name = template.get_ref();
             if !self.templates.has(name) {
-                return Err(Diagnostic::error(
+                let error = Diagnostic::error(
                     &page.source,
                     format!(
                         "no template {name:?} in templates/ or themes/{}/templates/",
                         self.config.theme
                     ),
-                )
-                .at_offset(&page.text, page.front_offset + template.span().start)
+                );
+                return Err(match page.read_text(&self.root) {
+                    Ok(text) => error.at_offset(&text, page.front_offset + template.span().start),
+                    Err(_) => error,
+                }
                 .into());
             }
             return Ok(name.clone());
@@ -723,6 +720,22 @@ struct SiteShortcodes<'a> {
     quotes: HashMap<&'a str, &'a QuoteView>,
 }
 
+impl<'a> SiteShortcodes<'a> {
+    fn new(
+        site: &'a Site,
+        links: &'a StoryLinks,
+        events: &'a [EventView],
+        quotes: &'a [QuoteView],
+    ) -> Self {
+        SiteShortcodes {
+            site,
+            links,
+            events: events.iter().map(|e| (e.id.as_str(), e)).collect(),
+            quotes: quotes.iter().map(|q| (q.id.as_str(), q)).collect(),
+        }
+    }
+}
+
 impl Shortcodes for SiteShortcodes<'_> {
     fn is_block(&self, name: &str) -> Option<bool> {
         match name {
@@ -814,8 +827,10 @@ impl Shortcodes for SiteShortcodes<'_> {
 
 /// A site whose Markdown and story are rendered, ready for templates.
 pub struct Prepared {
-    bodies: Vec<Arc<markdown::Rendered>>,
+    /// The source ids each page cites, by page index.
+    citations: Vec<Vec<String>>,
     story: StoryView,
+    links: StoryLinks,
     shared: SharedContext,
     pub warnings: Vec<Diagnostic>,
 }
@@ -835,7 +850,7 @@ impl Prepared {
             f.weight,
             f.slug,
             f.draft,
-            self.bodies[index].citations
+            self.citations[index]
         )
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
+use xxhash_rust::xxh3::xxh3_64;
 
 pub use front_matter::FrontMatter;
 
@@ -26,11 +27,16 @@ pub struct Page {
     pub key: String,
     pub is_section: bool,
     pub front: FrontMatter,
-    /// The whole file, kept for error positions.
-    pub text: String,
-    /// Where the front matter and the body start in `text`.
+    /// Where the front matter and the body start in the file.
     pub front_offset: usize,
     pub body_offset: usize,
+    /// Whether the body holds `{{`, the opening of a shortcode.
+    pub has_shortcodes: bool,
+    /// A hash of the file as loaded. Bodies are read again when a page is
+    /// rendered rather than held for the whole build (on a large site they
+    /// are most of its memory), and this tells whether the file changed
+    /// in between.
+    text_hash: u64,
     /// The URL path below the base, `timeline/`; empty for the home page.
     pub path: String,
     /// The key of the section whose folder holds this file, if any.
@@ -38,8 +44,17 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+    /// Reads the whole file again, as it was when the site was loaded.
+    pub fn read_text(&self, root: &Path) -> Result<String> {
+        let text = fs::read_text(&root.join(&self.source), &self.source)?;
+        if xxh3_64(text.as_bytes()) != self.text_hash {
+            return Err(Diagnostic::error(
+                &self.source,
+                "the file changed while the site was building: build again",
+            )
+            .into());
+        }
+        Ok(text)
     }
 
     /// The output folder that receives the files beside this page's source.
@@ -227,9 +242,10 @@ fn load_page(root: &Path, key: &str) -> Result<Page> {
         key: key.to_string(),
         is_section,
         front,
-        text,
         front_offset,
         body_offset,
+        has_shortcodes: text[body_offset..].contains("{{"),
+        text_hash: xxh3_64(text.as_bytes()),
         path,
         parent: None,
     })
@@ -329,6 +345,30 @@ mod tests {
             "explainer/how-it-works/"
         );
         assert_eq!(url_path("explainer/a.md", Some("b")), "explainer/b/");
+    }
+
+    #[test]
+    fn a_page_changed_or_gone_mid_build_is_an_error_not_a_mixed_page() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("content/a.md");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "+++\ntitle = 'A'\n+++\nBody {{ cite(id='s') }}\n").unwrap();
+        let page = load_page(root.path(), "a.md").unwrap();
+        assert!(page.has_shortcodes);
+        let text = page.read_text(root.path()).unwrap();
+        assert_eq!(&text[page.body_offset..], "Body {{ cite(id='s') }}\n");
+
+        std::fs::write(&file, "+++\ntitle = 'A'\n+++\nEdited\n").unwrap();
+        let changed = page.read_text(root.path()).unwrap_err().to_string();
+        assert!(
+            changed.contains("content/a.md")
+                && changed.contains("changed while the site was building"),
+            "{changed}"
+        );
+
+        std::fs::remove_file(&file).unwrap();
+        let gone = page.read_text(root.path()).unwrap_err().to_string();
+        assert!(gone.contains("content/a.md"), "{gone}");
     }
 
     #[test]

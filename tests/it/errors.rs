@@ -1,6 +1,8 @@
 //! Bad input: one clear message with file:line:column, a non-zero exit, and
 //! the previous output folder left exactly as it was.
 
+use std::path::Path;
+
 use crate::fixture::SiteTest;
 
 /// A site that builds, built once, so each test can break it and check that
@@ -152,4 +154,37 @@ fn non_utf8_file_is_located() {
     )
     .unwrap();
     fails_and_keeps_output(&site, &["content/a.md:4:5", "UTF-8"]);
+}
+
+#[test]
+fn unreadable_page_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = built_site();
+    let mode = |path: &Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let page = site.root().join("content/b.md");
+    mode(&page, 0o000);
+    if std::fs::read(&page).is_err() {
+        fails_and_keeps_output(&site, &["content/b.md", "ermission denied"]);
+        return;
+    }
+    // Root reads a file whatever its mode: build as `nobody` instead, in a
+    // site folder that user may read and write.
+    for entry in walkdir::WalkDir::new(site.root()) {
+        let path = entry.unwrap().into_path();
+        if path != page {
+            mode(&path, if path.is_dir() { 0o777 } else { 0o644 });
+        }
+    }
+    let before = site.snapshot();
+    let output = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_broadside"))
+        .arg("build")
+        .current_dir(site.root())
+        .output()
+        .expect("setpriv (util-linux) runs the build as nobody");
+    crate::fixture::Run { output }.fails_with(&["content/b.md", "ermission denied"]);
+    assert_eq!(before, site.snapshot(), "the previous output changed");
 }
