@@ -2,6 +2,9 @@
 //! referenced from HTML and CSS exist, images have alt text, links have text,
 //! and ids are unique within a page. `build` and `check` both run them.
 
+mod html;
+
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -9,9 +12,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
-use html5gum::{Span, Tokenizer};
-
+use self::html::Token;
 use crate::content::Page;
 use crate::diagnostic::{Diagnostic, Result};
 use crate::output::Sink;
@@ -303,201 +304,128 @@ fn find_in_body(text: &str, needle: &str) -> Option<usize> {
     text[body_start..].find(needle).map(|i| body_start + i)
 }
 
-/// An attribute of a start tag that the checks read.
-#[derive(Clone, Copy)]
-enum Attr {
-    Id,
-    Name,
-    Href,
-    Src,
-    Alt,
-    Rel,
-    /// `aria-label`, `aria-labelledby` or `title`: a name for a link.
-    Label,
-}
-
-impl Attr {
-    fn from_name(name: &[u8]) -> Option<Attr> {
-        Some(match name {
-            b"id" => Attr::Id,
-            b"name" => Attr::Name,
-            b"href" => Attr::Href,
-            b"src" => Attr::Src,
-            b"alt" => Attr::Alt,
-            b"rel" => Attr::Rel,
-            b"aria-label" | b"aria-labelledby" | b"title" => Attr::Label,
-            _ => return None,
-        })
-    }
-}
-
-/// The start tag being read: its name and the attributes the checks need.
+/// The attributes of one start tag that the checks read.
 #[derive(Default)]
-struct StartTag {
-    name: Vec<u8>,
-    id: Option<String>,
-    anchor_name: Option<String>,
-    href: Option<String>,
-    src: Option<String>,
-    alt: Option<String>,
-    rel: Option<String>,
+struct TagAttributes<'a> {
+    id: Option<Cow<'a, str>>,
+    name: Option<Cow<'a, str>>,
+    href: Option<Cow<'a, str>>,
+    src: Option<Cow<'a, str>>,
+    alt: Option<Cow<'a, str>>,
+    rel: Option<Cow<'a, str>>,
+    /// An `aria-label`, `aria-labelledby` or `title` that is not blank: a name for a link.
     labelled: bool,
 }
 
-impl StartTag {
-    fn slot(&mut self, attr: Attr) -> Option<&mut Option<String>> {
-        match attr {
-            Attr::Id => Some(&mut self.id),
-            Attr::Name => Some(&mut self.anchor_name),
-            Attr::Href => Some(&mut self.href),
-            Attr::Src => Some(&mut self.src),
-            Attr::Alt => Some(&mut self.alt),
-            Attr::Rel => Some(&mut self.rel),
-            Attr::Label => None,
+impl<'a> TagAttributes<'a> {
+    fn read(tag: &html::StartTag<'a>) -> Self {
+        let mut read = TagAttributes::default();
+        for (name, value) in tag.attributes() {
+            // Lowercased on the stack: no attribute read here is longer than 15 bytes.
+            let mut lower = [0u8; 15];
+            let Some(lower) = lower.get_mut(..name.len()) else {
+                continue;
+            };
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            let slot = match &*lower {
+                b"id" => &mut read.id,
+                b"name" => &mut read.name,
+                b"href" => &mut read.href,
+                b"src" => &mut read.src,
+                b"alt" => &mut read.alt,
+                b"rel" => &mut read.rel,
+                b"aria-label" | b"aria-labelledby" | b"title" => {
+                    read.labelled |= !value.trim().is_empty();
+                    continue;
+                }
+                _ => continue,
+            };
+            // HTML keeps the first of two same-named attributes.
+            slot.get_or_insert(value);
         }
+        read
     }
 
     /// `<link rel=canonical>` and friends name absolute URLs of the live site, not files to check.
     fn is_metadata_link(&self) -> bool {
-        self.name == b"link"
-            && self.rel.as_deref().is_some_and(|rel| {
-                rel.split_whitespace().any(|r| {
-                    matches!(
-                        r,
-                        "canonical" | "alternate" | "preconnect" | "dns-prefetch" | "me"
-                    )
-                }) && !rel.contains("stylesheet")
-            })
-            && self.href.as_deref().is_some_and(|h| h.starts_with("http"))
+        self.rel.as_deref().is_some_and(|rel| {
+            rel.split_whitespace().any(|r| {
+                matches!(
+                    r,
+                    "canonical" | "alternate" | "preconnect" | "dns-prefetch" | "me"
+                )
+            }) && !rel.contains("stylesheet")
+        }) && self.href.as_deref().is_some_and(|h| h.starts_with("http"))
     }
 }
 
 /// Reads ids, links and accessibility problems out of one HTML document.
-///
-/// html5gum's callback emitter hands over borrowed slices, so only the
-/// attribute values the checks keep are copied: every page of a build passes
-/// through here.
 fn scan_html(bytes: &[u8]) -> HtmlFacts {
-    #[derive(Default)]
-    struct Scan {
-        facts: HtmlFacts,
-        tag: StartTag,
-        /// The attribute whose value comes next, if the checks read it.
-        pending: Option<Attr>,
-        /// The open link, if any: (its href, whether it has a name a screen reader can announce).
-        open_link: Option<(String, bool)>,
-    }
-
-    impl Scan {
-        fn close_start_tag(&mut self, self_closing: bool) {
-            let tag = std::mem::take(&mut self.tag);
-            let facts = &mut self.facts;
-            if let Some(id) = tag.id.clone()
-                && !facts.ids.insert(id.clone())
-            {
-                facts
-                    .problems
-                    .push(format!("the id {id:?} is used twice on this page"));
-            }
-            if tag.name == b"a"
-                && let Some(name) = tag.anchor_name.clone()
-            {
-                facts.ids.insert(name);
-            }
-            let metadata = tag.is_metadata_link();
-            for (key, link) in [("href", &tag.href), ("src", &tag.src)] {
-                let Some(link) = link else { continue };
-                if link.trim().is_empty() {
-                    facts.problems.push(format!(
-                        "a <{}> has an empty {key}",
-                        String::from_utf8_lossy(&tag.name)
-                    ));
-                } else if !(metadata && key == "href") {
-                    facts.links.push(link.clone());
+    let mut facts = HtmlFacts::default();
+    // The open link, if any: (its href, whether it has a name a screen reader can announce).
+    let mut open_link: Option<(String, bool)> = None;
+    for token in html::Tokens::new(bytes) {
+        match token {
+            Token::StartTag(tag) => {
+                let attributes = TagAttributes::read(&tag);
+                if let Some(id) = &attributes.id
+                    && !facts.ids.insert(id.to_string())
+                {
+                    facts
+                        .problems
+                        .push(format!("the id {id:?} is used twice on this page"));
                 }
-            }
-            match tag.name.as_slice() {
-                b"img" => {
-                    if tag.alt.is_none() {
-                        let src = tag.src.as_deref().unwrap_or_default();
+                if tag.is("a")
+                    && let Some(name) = &attributes.name
+                {
+                    facts.ids.insert(name.to_string());
+                }
+                let metadata = tag.is("link") && attributes.is_metadata_link();
+                for (key, link) in [("href", &attributes.href), ("src", &attributes.src)] {
+                    let Some(link) = link else { continue };
+                    if link.trim().is_empty() {
+                        facts.problems.push(format!(
+                            "a <{}> has an empty {key}",
+                            String::from_utf8_lossy(tag.name).to_ascii_lowercase()
+                        ));
+                    } else if !(metadata && key == "href") {
+                        facts.links.push(link.to_string());
+                    }
+                }
+                if tag.is("img") {
+                    if attributes.alt.is_none() {
+                        let src = attributes.src.as_deref().unwrap_or_default();
                         facts.problems.push(format!("the image {src:?} has no alt text: describe it, or write alt=\"\" if it is decoration"));
                     }
-                    if let Some((_, named)) = self.open_link.as_mut()
-                        && tag.alt.is_some_and(|a| !a.trim().is_empty())
+                    if let Some((_, named)) = open_link.as_mut()
+                        && attributes.alt.is_some_and(|a| !a.trim().is_empty())
                     {
                         *named = true;
                     }
+                } else if tag.is("a") && !tag.self_closing {
+                    let href = attributes.href.unwrap_or_default().into_owned();
+                    open_link = Some((href, attributes.labelled));
                 }
-                b"a" if !self_closing => {
-                    self.open_link = Some((tag.href.unwrap_or_default(), tag.labelled));
-                }
-                _ => {}
             }
-        }
-
-        fn handle(&mut self, event: CallbackEvent<'_>) {
-            match event {
-                CallbackEvent::OpenStartTag { name } => {
-                    self.tag.name.clear();
-                    self.tag.name.extend_from_slice(name);
+            Token::Text(text) => {
+                if let Some((_, named)) = open_link.as_mut()
+                    && text.iter().any(|b| !b.is_ascii_whitespace())
+                {
+                    *named = true;
                 }
-                CallbackEvent::AttributeName { name } => {
-                    // As in HTML, the first of two same-named attributes counts.
-                    self.pending = Attr::from_name(name)
-                        .filter(|&attr| self.tag.slot(attr).is_none_or(|slot| slot.is_none()));
-                    if let Some(slot) = self.pending.and_then(|attr| self.tag.slot(attr)) {
-                        // An empty value sends no value event.
-                        *slot = Some(String::new());
-                    }
-                }
-                CallbackEvent::AttributeValue { value } => match self.pending.take() {
-                    Some(Attr::Label) => {
-                        self.tag.labelled |= value.iter().any(|b| !b.is_ascii_whitespace());
-                    }
-                    Some(attr) => {
-                        if let Some(slot) = self.tag.slot(attr) {
-                            *slot = Some(String::from_utf8_lossy(value).into_owned());
-                        }
-                    }
-                    None => {}
-                },
-                CallbackEvent::CloseStartTag { self_closing } => {
-                    self.pending = None;
-                    self.close_start_tag(self_closing);
-                }
-                CallbackEvent::String { value } => {
-                    if let Some((_, named)) = self.open_link.as_mut()
-                        && value.iter().any(|b| !b.is_ascii_whitespace())
-                    {
-                        *named = true;
-                    }
-                }
-                CallbackEvent::EndTag { name } => {
-                    // Attributes written on an end tag belong to nothing.
-                    self.tag = StartTag::default();
-                    self.pending = None;
-                    if name == b"a"
-                        && let Some((href, false)) = self.open_link.take()
-                    {
-                        self.facts.problems.push(format!(
-                            "the link to {href:?} has no text: a screen reader would announce nothing"
-                        ));
-                    }
-                }
-                _ => {}
             }
+            Token::EndTag(name) if name.eq_ignore_ascii_case(b"a") => {
+                if let Some((href, false)) = open_link.take() {
+                    facts.problems.push(format!(
+                        "the link to {href:?} has no text: a screen reader would announce nothing"
+                    ));
+                }
+            }
+            Token::EndTag(_) => {}
         }
     }
-
-    let mut scan = Scan::default();
-    let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: Span<()>| -> Option<()> {
-        scan.handle(event);
-        None
-    });
-    // Script and style contents are text, not tags.
-    emitter.naively_switch_states(true);
-    for _ in Tokenizer::new_with_emitter(bytes, emitter) {}
-    scan.facts
+    facts
 }
 
 /// `url(...)` references in a stylesheet.
