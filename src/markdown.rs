@@ -68,8 +68,13 @@ pub struct Input<'a> {
     /// Prefixed to footnote ids, so two pieces on one page never clash.
     pub id_prefix: &'a str,
     /// The link of the output folder holding the files beside this Markdown
-    /// file: relative links resolve against it, as they would beside the file.
+    /// file. A relative link to one of those files (`chart.png`) is rewritten
+    /// against it, so it works from the page's URL as it did beside the file.
     pub files_link: &'a str,
+    /// Whether a relative path (decoded, without `#` or `?` part) names a file
+    /// beside this Markdown file. Other relative links (`../other-page/`) are
+    /// left as written, for the browser to resolve against the page's URL.
+    pub is_file_beside: &'a dyn Fn(&str) -> bool,
 }
 
 impl Renderer<'_> {
@@ -187,7 +192,11 @@ impl Renderer<'_> {
             ));
         }
         if is_relative_path(url) {
-            return Ok(format!("{}{url}", input.files_link));
+            let path = url.split(['#', '?']).next().unwrap_or_default();
+            let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+            if (input.is_file_beside)(&path) {
+                return Ok(format!("{}{url}", input.files_link));
+            }
         }
         Ok(url.to_string())
     }
@@ -500,12 +509,16 @@ mod tests {
             allow_html: true,
             id_prefix: "",
             files_link: "/base/docs/",
+            is_file_beside: &|path| path == "chart.png" || path.starts_with("files/"),
         })
     }
 
     #[test]
     fn relative_links_resolve_beside_the_markdown_file() {
-        let r = render("![Chart](chart.png) [PDF](files/a.pdf) [top](#top) [abs](/x/)").unwrap();
+        let r = render(
+            "![Chart](chart.png) [PDF](files/a.pdf#page=2) [top](#top) [abs](/x/) [sibling](../b/)",
+        )
+        .unwrap();
         assert!(
             render("Text ![](chart.png)").is_err(),
             "an image needs alt text"
@@ -515,7 +528,9 @@ mod tests {
             "{}",
             r.html
         );
-        assert!(r.html.contains("href=\"/base/docs/files/a.pdf\""));
+        assert!(r.html.contains("href=\"/base/docs/files/a.pdf#page=2\""));
+        // Not a file beside the Markdown: the browser resolves it from the page.
+        assert!(r.html.contains("href=\"../b/\""), "{}", r.html);
         assert!(r.html.contains("href=\"#top\"") && r.html.contains("href=\"/x/\""));
     }
 
@@ -607,6 +622,7 @@ mod tests {
                 allow_html: false,
                 id_prefix: "",
                 files_link: "/",
+                is_file_beside: &|_| true,
             })
             .unwrap();
         assert!(!r.html.contains("<script>"), "{}", r.html);

@@ -10,7 +10,8 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::content::{Content, Page};
+use crate::content::front_matter::SortBy;
+use crate::content::{Content, Page, join_url_path};
 use crate::diagnostic::{Diagnostic, Diagnostics, Error, Result};
 use crate::markdown::{self, Heading, Input, Renderer, ShortcodeCall, Shortcodes};
 use crate::output::{self, Sink};
@@ -372,6 +373,7 @@ impl Site {
         page: &Page,
     ) -> Result<markdown::Rendered> {
         let text = page.read_text(&self.root)?;
+        let files_dir = page.files_dir();
         let rendered = renderer.render(&Input {
             path: &page.source,
             file_text: &text,
@@ -379,7 +381,8 @@ impl Site {
             markdown: &text[page.body_offset..],
             allow_html: true,
             id_prefix: "",
-            files_link: &self.files_link(&page.files_dir()),
+            files_link: &self.files_link(&files_dir),
+            is_file_beside: &|path| self.content.has_asset(&join_url_path(&files_dir, path)),
         });
         rendered.map_err(Error::Site)
     }
@@ -403,7 +406,10 @@ impl Site {
             markdown: text,
             allow_html: false,
             id_prefix: &format!("{id_prefix}-"),
+            // Data fields show on several pages: every relative link is
+            // read from the root of the site.
             files_link: &self.config.base_path,
+            is_file_beside: &|_| true,
         };
         match renderer.render(&input) {
             Ok(rendered) => rendered.html,
@@ -511,7 +517,7 @@ impl Site {
                 .filter(|p| p.parent.as_deref() == Some(page.key.as_str()))
                 .map(|p| self.summary(p))
                 .collect();
-            sort_summaries(&mut children);
+            sort_summaries_by(&mut children, page.front.sort_by);
             children
         } else {
             Vec::new()
@@ -902,6 +908,25 @@ struct PageSummary {
     updated: Option<DateInfo>,
     weight: i64,
     is_section: bool,
+}
+
+/// Sorts a section's pages as its front matter asks. Ties go by title, then
+/// keep content order (by file), so every build lists them alike.
+fn sort_summaries_by(pages: &mut [PageSummary], sort_by: Option<SortBy>) {
+    fn date(page: &PageSummary) -> Option<&str> {
+        page.date.as_ref().map(|d| d.datetime.as_str())
+    }
+    match sort_by {
+        None => sort_summaries(pages),
+        // Reversed for newest first, which also puts undated pages (`None`) last.
+        Some(SortBy::Date) => {
+            pages.sort_by(|a, b| date(b).cmp(&date(a)).then_with(|| a.title.cmp(&b.title)))
+        }
+        Some(SortBy::Weight) => {
+            pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)))
+        }
+        Some(SortBy::Title) => pages.sort_by(|a, b| a.title.cmp(&b.title)),
+    }
 }
 
 fn sort_summaries(pages: &mut [PageSummary]) {

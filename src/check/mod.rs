@@ -245,7 +245,7 @@ impl Target {
                 .parent()
                 .map(|d| d.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default();
-            join_relative(&dir, path)
+            crate::content::join_url_path(&dir, path)
         };
         Some(Target::Internal {
             file: PathBuf::from(percent_decode(&site_path)),
@@ -258,24 +258,6 @@ fn percent_decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
-}
-
-fn join_relative(dir: &str, path: &str) -> String {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split('/') {
-        match part {
-            "." | "" => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    let mut joined = parts.join("/");
-    if path.ends_with('/') && !joined.is_empty() {
-        joined.push('/');
-    }
-    joined
 }
 
 /// A URL path as a static host serves it: `a/` and `a` are `a/index.html`.

@@ -25,8 +25,24 @@ pub struct FrontMatter {
     pub template: Option<toml::Spanned<String>>,
     #[serde(default)]
     pub weight: Option<i64>,
+    /// For a section (`_index.md`): the order of its pages.
+    #[serde(default)]
+    pub sort_by: Option<SortBy>,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// How a section lists its pages. Without `sort_by`: by weight, then newest
+/// first, then by title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first; undated pages last.
+    Date,
+    /// Lowest weight first.
+    Weight,
+    /// Alphabetically.
+    Title,
 }
 
 /// A Markdown file split into its front matter and body.

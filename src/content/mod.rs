@@ -2,7 +2,7 @@
 
 pub mod front_matter;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -84,6 +84,8 @@ pub struct Content {
     /// Files skipped on the way (symbolic links out of the site).
     pub warnings: Vec<Diagnostic>,
     by_key: HashMap<String, usize>,
+    /// Where each asset is written, to tell a link to one of them.
+    asset_outputs: HashSet<PathBuf>,
 }
 
 impl Content {
@@ -125,16 +127,23 @@ impl Content {
             .enumerate()
             .map(|(i, p)| (p.key.clone(), i))
             .collect();
+        let asset_outputs = assets.iter().map(|a| a.output.clone()).collect();
         Ok(Content {
             pages,
             assets,
             warnings,
             by_key,
+            asset_outputs,
         })
     }
 
     pub fn get(&self, key: &str) -> Option<&Page> {
         self.by_key.get(key).map(|&i| &self.pages[i])
+    }
+
+    /// Whether a file beside the pages is written to `output` (a URL path below the base).
+    pub fn has_asset(&self, output: &str) -> bool {
+        self.asset_outputs.contains(Path::new(output))
     }
 
     pub fn index_of(&self, key: &str) -> Option<usize> {
@@ -270,6 +279,26 @@ pub fn url_path(key: &str, slug: Option<&str>) -> String {
         path.push('/');
     }
     path
+}
+
+/// `dir` (a URL path below the base) joined with a relative `path`, with
+/// `.` and `..` resolved: `a/b` and `../c/` give `a/c/`.
+pub fn join_url_path(dir: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut joined = parts.join("/");
+    if path.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    joined
 }
 
 /// The output folder of the page that a file in the folder of `key` sits beside.

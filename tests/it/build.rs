@@ -15,7 +15,7 @@ fn clean_urls_sections_and_files_beside_pages() {
         .page(
             "explainer/models.md",
             "title = \"Models\"\nslug = \"the-models\"",
-            "Three models.",
+            "Three models. ![Map of partners](map.png) Back to [the timeline](../../timeline/).",
         )
         .file("content/explainer/map.png", "PNG");
     let run = site.build().ok();
@@ -41,6 +41,11 @@ fn clean_urls_sections_and_files_beside_pages() {
         site.read("explainer/index.html")
             .contains("src=/explainer/map.png")
     );
+    // A file beside the Markdown is linked where it is copied; a link that
+    // names no such file is left for the browser to resolve from the page.
+    let models = site.read("explainer/the-models/index.html");
+    assert!(models.contains("src=/explainer/map.png"), "{models}");
+    assert!(models.contains("href=../../timeline/"), "{models}");
 }
 
 #[test]
@@ -312,4 +317,58 @@ fn output_and_base_url_can_be_set_on_the_command_line() {
     let html = std::fs::read_to_string(site.root().join("elsewhere/a/index.html")).unwrap();
     assert!(html.contains("href=/x/b/"), "{html}");
     assert!(!site.public().exists());
+}
+
+#[test]
+fn sections_list_their_pages_in_the_order_they_ask_for() {
+    let section = |sort_by: &str| {
+        let site = SiteTest::new()
+            .page(
+                "news/_index.md",
+                &format!("title = \"News\"\n{sort_by}"),
+                "",
+            )
+            .page(
+                "news/a.md",
+                "title = \"Charlie\"\ndate = 2025-07-01\nweight = 1",
+                "",
+            )
+            .page("news/b.md", "title = \"Alpha\"\nweight = 3", "")
+            .page(
+                "news/c.md",
+                "title = \"Bravo\"\ndate = 2025-09-01\nweight = 2",
+                "",
+            );
+        site.build().ok();
+        let listed: Vec<String> = links(&site.read("news/index.html"))
+            .into_iter()
+            .filter(|l| l.starts_with("/news/") && l.len() > "/news/".len())
+            .collect();
+        listed
+    };
+    assert_eq!(
+        section("sort_by = \"date\""),
+        ["/news/c/", "/news/a/", "/news/b/"]
+    );
+    assert_eq!(
+        section("sort_by = \"weight\""),
+        ["/news/a/", "/news/c/", "/news/b/"]
+    );
+    assert_eq!(
+        section("sort_by = \"title\""),
+        ["/news/b/", "/news/c/", "/news/a/"]
+    );
+
+    let unknown = SiteTest::new().page(
+        "news/_index.md",
+        "title = \"News\"\nsort_by = \"random\"",
+        "",
+    );
+    unknown.build().fails_with(&[
+        "content/news/_index.md:3:11",
+        "random",
+        "date",
+        "weight",
+        "title",
+    ]);
 }

@@ -21,7 +21,7 @@ fn check_reports_every_problem_located_and_writes_nothing() {
         "content/a.md: error: the image \"/chart.png\" has no alt text",
         "content/a.md: error: the link to \"/b/\" has no text",
         "content/b.md:6:13: error: the link \"/elsewhere/\" points to no page or file",
-        "content/b.md:6:37: error: the link \"/missing.pdf\" points to no page or file",
+        "content/b.md:6:37: error: the link \"missing.pdf\" points to no page or file",
         "themes/default/static/style.css: error: the stylesheet refers to \"paper.png\"",
         "6 errors, 0 warnings",
     ] {

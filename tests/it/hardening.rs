@@ -24,6 +24,18 @@ fn deeply_nested_lists_and_quotes_do_not_overflow_the_stack() {
     assert!(site.read("deep/index.html").contains("deep"));
 }
 
+/// Found by the `markdown` fuzz target: an end tag that only starts like the
+/// one closing `<style>` (`</stylea`) made minify-html's parser panic in debug
+/// builds.
+#[test]
+fn raw_html_with_a_misspelt_style_end_tag_builds() {
+    let site = SiteTest::new()
+        .page("a.md", "title = \"A\"", "<style></stylea\n\nText")
+        .page("b.md", "title = \"B\"", "<script></scriptx>\n\nText");
+    site.build().ok();
+    assert!(site.read("a/index.html").contains("<style>"));
+}
+
 #[test]
 fn a_large_page_builds() {
     // 50 MB of ordinary prose: the build must finish and write it.
