@@ -130,6 +130,7 @@ fn stages(c: &mut Criterion) {
         allow_html: true,
         id_prefix: "",
         files_link: "/section-000/",
+        is_file_beside: &|_| false,
     };
     let mut group = c.benchmark_group("markdown");
     group.throughput(Throughput::Bytes(split.body.len() as u64));

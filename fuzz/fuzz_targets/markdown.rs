@@ -120,6 +120,7 @@ fn render(flags: u8, text: &str) {
         allow_html: flags & 1 != 0,
         id_prefix: if flags & 8 != 0 { "event-x-" } else { "" },
         files_link: "/",
+        is_file_beside: &|_| true,
     });
     let rendered = match result {
         Ok(rendered) => rendered,
@@ -148,8 +149,28 @@ fn render(flags: u8, text: &str) {
          <script>document.documentElement.className = \"js\";</script></body></html>",
         rendered.html
     );
+    if trips_minify_html_debug_assertion(&page) {
+        return;
+    }
     let minified = minify_html(&page);
     assert!(!minified.is_empty());
+}
+
+/// minify-html 0.18.1 debug-asserts that the end tag after `<style>`,
+/// `<script>`, `<title>` or `<textarea>` text has that name, and cargo-fuzz
+/// builds with debug assertions. Release builds (what users run) never check
+/// it: the regression test `raw_html_with_a_misspelt_style_end_tag_builds`
+/// covers the case, and here it would stop every run on the same finding.
+fn trips_minify_html_debug_assertion(page: &str) -> bool {
+    let lower = page.to_ascii_lowercase();
+    ["style", "script", "title", "textarea"].iter().any(|name| {
+        lower.match_indices(&format!("</{name}")).any(|(at, end)| {
+            lower[at + end.len()..]
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b':')
+        })
+    })
 }
 
 fuzz_target!(|data: &[u8]| {

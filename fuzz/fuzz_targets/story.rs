@@ -148,6 +148,7 @@ fn load(data: Vec<u8>) {
             allow_html: false,
             id_prefix: &id_prefix,
             files_link: "/base/",
+            is_file_beside: &|_| true,
         };
         match renderer.render(&input) {
             Ok(rendered) => rendered.html,
