@@ -8,8 +8,8 @@
 # For each page count it generates a site with ../shared/bench/gen_corpus.py
 # (20 sections, TOML front matter) into $WORK, puts benches/site/ (Broadside's
 # site.toml and bench theme) and ../shared/bench/hugo/ (hugo.toml, layouts) beside
-# its content/, checks that both build it (adapting the corpus if Broadside
-# refuses it: see adapt_corpus below), then times with hyperfine:
+# its content/, checks that both build it and write the same pages, then times
+# with hyperfine:
 #
 #   broadside  target/release/broadside build --root SITE --output OUT
 #   hugo       hugo --minify --quiet --source SITE --destination OUT
@@ -253,45 +253,17 @@ prepare_site() { # prepare_site N -> $work/site-N ready for both tools
   cp -r "$shared/hugo/layouts" "$site/layouts"
 }
 
-# gen_corpus.py writes two things Broadside refuses: Zola's `sort_by` in section
-# front matter (Broadside's front matter is strict; Hugo ignores the key), and
-# links `../page-N/` that are relative to the page's URL (Hugo's reading);
-# Broadside resolves a relative link beside the Markdown file and checks it.
-# When Broadside refuses the corpus, adapt_corpus removes `sort_by` and writes
-# those links as `/section-S/page-N/`, which both tools read alike; both then
-# build the same bytes.
-adapt_corpus() { # adapt_corpus SITE
-  local d
-  sed -i '/^sort_by = /d' "$1"/content/*/_index.md
-  for d in "$1"/content/section-*; do
-    find "$d" -name '*.md' -print0 | xargs -0 sed -i "s#](\.\./page-\([0-9]*\)/)#](/${d##*/}/page-\1/)#g"
-  done
-  touch "$1/.adapted"
-}
-
-# The distinct errors of a failed build, numbers and ids replaced by N.
-error_digest() { # error_digest LOG
-  grep -o 'error: .*' "$1" | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -10
-}
-
 check_builds() { # check_builds N: one build of each, and the same pages out
   local n=$1 site="$work/site-$1" out="$work/out-$1" log="$work/broadside-$1.log"
   mkdir -p "$out"
-  if ! "$bs" build --root "$site" --output "$out/broadside" >"$log" 2>&1; then
-    if [ -f "$site/.adapted" ]; then cat "$log" >&2; exit 1; fi
-    echo "note: Broadside refuses the corpus as gen_corpus.py writes it ($(tail -1 "$log")):"
-    error_digest "$log" | sed 's/^/  /'
-    echo "  adapting it for both tools: no sort_by, links ../page-N/ written /section-S/page-N/"
-    adapt_corpus "$site"
-    "$bs" build --root "$site" --output "$out/broadside" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-  fi
+  "$bs" build --root "$site" --output "$out/broadside" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
   hugo --minify --quiet --source "$site" --destination "$out/hugo"
   "$floor" "$site" "$out/floor" >/dev/null
   local b h f
   b=$(find "$out/broadside" -name index.html | wc -l)
   h=$(find "$out/hugo" -name index.html | wc -l)
   f=$(find "$out/floor" -name index.html | wc -l)
-  echo "pages written: broadside $b, hugo $h, floor $f$([ -f "$site/.adapted" ] && echo ' (adapted corpus)')"
+  echo "pages written: broadside $b, hugo $h, floor $f"
   [ "$b" -eq "$h" ] && [ "$b" -eq "$f" ] || echo "warning: the tools wrote different page counts" >&2
 }
 

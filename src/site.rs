@@ -242,10 +242,15 @@ impl Site {
     pub fn write(&self, prepared: &Prepared, sink: &dyn Sink) -> Result<RenderStats> {
         let mut diagnostics = Diagnostics::default();
         let all: Vec<usize> = (0..self.content.pages.len()).collect();
-        diagnostics.take(self.write_pages(prepared, &all, sink));
+        // The sitemap and feed need only front matter: write them beside the pages.
+        let (pages, feeds) = rayon::join(
+            || self.write_pages(prepared, &all, sink),
+            || self.write_feeds(sink),
+        );
+        diagnostics.take(pages);
         diagnostics.take(self.render_not_found(&prepared.shared, sink));
         diagnostics.stop_on_errors()?;
-        diagnostics.take(self.write_feeds(sink));
+        diagnostics.take(feeds);
         let assets = diagnostics
             .take(self.write_assets(sink))
             .unwrap_or_default();
