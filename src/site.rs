@@ -177,6 +177,22 @@ impl Site {
         for result in self.find_citations(&shortcodes, reuse) {
             citations.push(diagnostics.take(result).unwrap_or_default());
         }
+        if diagnostics.has_errors() {
+            // The build stops here: render the pages that cite nothing too,
+            // so the problems of every page's Markdown show at once.
+            let resolve = |key: &str| self.resolve_page(key);
+            let renderer = self.markdown_renderer(&shortcodes, &resolve);
+            let results: Vec<Result<markdown::Rendered>> = self
+                .content
+                .pages
+                .par_iter()
+                .filter(|page| !page.has_shortcodes)
+                .map(|page| self.render_page_markdown(&renderer, page))
+                .collect();
+            for result in results {
+                diagnostics.take(result);
+            }
+        }
         let take_data_errors = || {
             std::mem::take(
                 &mut *data_errors

@@ -188,3 +188,26 @@ fn unreadable_page_is_named() {
     crate::fixture::Run { output }.fails_with(&["content/b.md", "ermission denied"]);
     assert_eq!(before, site.snapshot(), "the previous output changed");
 }
+
+#[test]
+fn markdown_problems_of_every_page_show_at_once() {
+    // One page's problem is found while finding citations, the other's only
+    // when pages are written: both are reported by the one failed build.
+    let site = crate::story::story_site()
+        .page(
+            "cites.md",
+            "title = \"Cites\"",
+            "Text {{ cite(id=\"no-such-source\") }}.",
+        )
+        .page(
+            "plain.md",
+            "title = \"Plain\"",
+            "See [nothing](@/nowhere.md).",
+        );
+    site.build().fails_with(&[
+        "content/cites.md:4:",
+        "no-such-source",
+        "content/plain.md:4:",
+        "@/nowhere.md",
+    ]);
+}
