@@ -4,8 +4,10 @@
 //! Every page of a build goes through it, so it does only what the checks
 //! need. It reads HTML as browsers tokenize it for the cases that occur in
 //! pages (comments, doctypes, quoted and unquoted attribute values, entities
-//! in values, the raw text of `script` and `style`), but it reports no parse
-//! errors: a page minify-html has written is already well formed.
+//! in values, the text inside `script`, `style`, `title` and the like), but
+//! it reports no parse errors: the checks look for links and ids, not for
+//! invalid markup. The tests compare it with html5gum, a complete HTML5
+//! tokenizer.
 
 use std::borrow::Cow;
 
@@ -14,7 +16,7 @@ use memchr::{memchr, memmem};
 #[derive(Debug, PartialEq, Eq)]
 pub enum Token<'a> {
     StartTag(StartTag<'a>),
-    /// The name of an end tag, lowercase as written (`</A>` gives `A`).
+    /// The name of an end tag as written (`</A>` gives `A`): compare ignoring case.
     EndTag(&'a [u8]),
     Text(&'a [u8]),
 }
