@@ -3,25 +3,11 @@
 // link, a visible focus indicator, dark mode and reduced motion honoured, and
 // the timeline and quotes marked up as what they are.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { axeViolations, formatViolations, launch, openPage } from './lib/browser.mjs';
-import { startSite } from './lib/site.mjs';
+import { describe, test } from 'node:test';
+import { axeViolations, formatViolations, openPage } from './lib/browser.mjs';
+import { openSuite } from './lib/suite.mjs';
 
-const site = await startSite();
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site.close();
-});
-
-const pageUrl = (name) => {
-  const url = site.pages.find((u) => site.name(u) === name);
-  assert.ok(url, `no ${name} page`);
-  return url;
-};
+const { site, browser, pageUrl } = await openSuite();
 
 for (const url of site.pages) {
   const name = site.name(url);

@@ -2,25 +2,11 @@
 // groupings and the timeline's phase links (with and without JavaScript), and
 // open permalinks to a quote or an event.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { inViewport, launch, openPage, problemLines, waitInViewport } from './lib/browser.mjs';
-import { startSite } from './lib/site.mjs';
+import { describe, test } from 'node:test';
+import { inViewport, openPage, problemLines, waitInViewport } from './lib/browser.mjs';
+import { openSuite } from './lib/suite.mjs';
 
-const site = await startSite();
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site.close();
-});
-
-const pageUrl = (name) => {
-  const url = site.pages.find((u) => site.name(u) === name);
-  assert.ok(url, `no ${name} page`);
-  return url;
-};
+const { site, browser, pageUrl } = await openSuite();
 
 /** What the quote wall holds, read from the markup (never from the script's work). */
 async function wall(page) {

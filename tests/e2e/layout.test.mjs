@@ -3,25 +3,16 @@
 // length; screenshots of each page at 375 px and 1280 px, light and dark.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   artifactsDir,
   horizontalOverflow,
-  launch,
   openPage,
   problemLines,
 } from './lib/browser.mjs';
-import { startSite } from './lib/site.mjs';
+import { openSuite } from './lib/suite.mjs';
 
-const site = await startSite();
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site.close();
-});
+const { site, browser } = await openSuite();
 
 const WIDTHS = [320, 375, 1280, 1920];
 const SCREENSHOT_WIDTHS = [375, 1280];

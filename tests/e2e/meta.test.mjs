@@ -3,15 +3,13 @@
 // article dates, and JSON-LD that parses (NewsArticle; Quotation on the quote
 // wall). And every internal link and anchor resolves under the sub-path.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launch, openPage } from './lib/browser.mjs';
-import { startSite } from './lib/site.mjs';
+import { before, describe, test } from 'node:test';
+import { openPage } from './lib/browser.mjs';
+import { openSuite } from './lib/suite.mjs';
 
-const site = await startSite();
-let browser;
+const { site, browser } = await openSuite();
 const heads = {};
 before(async () => {
-  browser = await launch();
   for (const url of site.pages) {
     const visit = await openPage(browser, url, { javaScriptEnabled: false });
     try {
@@ -40,10 +38,6 @@ before(async () => {
       await visit.close();
     }
   }
-});
-after(async () => {
-  await browser?.close();
-  await site.close();
 });
 
 const articlePages = () => site.pages.filter((u) => site.name(u) !== '404');

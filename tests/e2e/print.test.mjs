@@ -2,25 +2,11 @@
 // links go is printed beside them, and the screen-only furniture is left out.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { artifactsDir, launch, openPage } from './lib/browser.mjs';
-import { startSite } from './lib/site.mjs';
+import { test } from 'node:test';
+import { artifactsDir, openPage } from './lib/browser.mjs';
+import { openSuite } from './lib/suite.mjs';
 
-const site = await startSite();
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site.close();
-});
-
-const pageUrl = (name) => {
-  const url = site.pages.find((u) => site.name(u) === name);
-  assert.ok(url, `no ${name} page`);
-  return url;
-};
+const { site, browser, pageUrl } = await openSuite();
 
 /** Opens a page with print media emulated (scripts on, as when a reader prints). */
 async function printed(name) {

@@ -4,24 +4,17 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { artifactsDir, launch, openPage, problemLines } from './lib/browser.mjs';
-import { buildSite, startSite } from './lib/site.mjs';
+import { artifactsDir, openPage, problemLines } from './lib/browser.mjs';
+import { buildSite } from './lib/site.mjs';
+import { openSuite } from './lib/suite.mjs';
 
 /** 60 KB per page, counted as bytes on the wire with no compression (the worst case). */
 const PAGE_BUDGET = 60 * 1000;
 const JS_BUDGET = 10 * 1000;
 
-const site = await startSite();
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site.close();
-});
+const { site, browser } = await openSuite();
 
 function files(dir) {
   return readdirSync(dir).flatMap((f) => {
