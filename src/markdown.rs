@@ -172,6 +172,31 @@ impl Renderer<'_> {
         })
     }
 
+    /// Renders a field of story data (`file_text` is the data file, `markdown`
+    /// the field at `offset`): raw HTML shows as text, footnote ids start with
+    /// `item_id`, and relative links are read from `root_link`, the site's
+    /// root, since a field shows on several pages.
+    pub fn render_data_field(
+        &self,
+        path: &Path,
+        file_text: &str,
+        offset: usize,
+        markdown: &str,
+        item_id: &str,
+        root_link: &str,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
+        self.render(&Input {
+            path,
+            file_text,
+            offset,
+            markdown,
+            allow_html: false,
+            id_prefix: &format!("{item_id}-"),
+            files_link: root_link,
+            is_file_beside: &|_| true,
+        })
+    }
+
     /// Resolves `@/` links and refuses schemes that run code.
     fn resolve_url(&self, url: &str, input: &Input<'_>) -> Result<String, String> {
         if let Some(target) = url.strip_prefix("@/") {

@@ -420,19 +420,15 @@ impl Site {
         let shortcodes = SiteShortcodes::new(self, links, &[], &[]);
         let resolve = |key: &str| self.resolve_page(key);
         let renderer = self.markdown_renderer(&shortcodes, &resolve);
-        let input = Input {
-            path: &file.path,
-            file_text: &file.text,
+        let rendered = renderer.render_data_field(
+            &file.path,
+            &file.text,
             offset,
-            markdown: text,
-            allow_html: false,
-            id_prefix: &format!("{id_prefix}-"),
-            // Data fields show on several pages: every relative link is
-            // read from the root of the site.
-            files_link: &self.config.base_path,
-            is_file_beside: &|_| true,
-        };
-        match renderer.render(&input) {
+            text,
+            id_prefix,
+            &self.config.base_path,
+        );
+        match rendered {
             Ok(rendered) => rendered.html,
             Err(found) => {
                 errors

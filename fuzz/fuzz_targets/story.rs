@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use broadside::config::MarkdownConfig;
-use broadside::markdown::{Input, Renderer, ShortcodeCall, Shortcodes};
+use broadside::markdown::{Renderer, ShortcodeCall, Shortcodes};
 use broadside::story::view::{Links, StoryView};
 use broadside::story::{DataFile, FuzzyDate, Story};
 use libfuzzer_sys::fuzz_target;
@@ -129,7 +129,7 @@ fn load(data: Vec<u8>) {
         }
     }
 
-    // Render every Markdown field as the site does (src/site.rs, render_data_markdown).
+    // Render every Markdown field as the site does.
     let options = MarkdownConfig::default();
     let resolve = |key: &str| PAGES.contains(&key).then(|| format!("/base/{key}/"));
     let renderer = Renderer {
@@ -139,18 +139,7 @@ fn load(data: Vec<u8>) {
         shortcodes: &DataShortcodes,
     };
     let render_data = |file: &DataFile, offset: usize, text: &str, prefix: &str| -> String {
-        let id_prefix = format!("{prefix}-");
-        let input = Input {
-            path: &file.path,
-            file_text: &file.text,
-            offset,
-            markdown: text,
-            allow_html: false,
-            id_prefix: &id_prefix,
-            files_link: "/base/",
-            is_file_beside: &|_| true,
-        };
-        match renderer.render(&input) {
+        match renderer.render_data_field(&file.path, &file.text, offset, text, prefix, "/base/") {
             Ok(rendered) => rendered.html,
             Err(found) => {
                 common::render_diagnostics(&found);
