@@ -37,8 +37,17 @@ pub struct ShortcodeCall {
 
 /// What shortcodes can place. Implemented by the site, which knows the story and templates.
 pub trait Shortcodes: Sync {
-    /// Whether the shortcode makes a block (a figure) rather than inline text.
-    fn is_block(&self, name: &str) -> Option<bool>;
+    /// Whether the shortcode makes a block (a figure) rather than inline
+    /// text; `None` for a name that is no shortcode. By default the
+    /// shortcodes the renderer's messages name: `quote` and `event` are
+    /// blocks, `cite` is inline.
+    fn is_block(&self, name: &str) -> Option<bool> {
+        match name {
+            "quote" | "event" => Some(true),
+            "cite" => Some(false),
+            _ => None,
+        }
+    }
     /// Renders a call; `citations` is the page's list so far (for numbering).
     /// An error message names what is wrong (an unknown id).
     fn render(&self, call: &ShortcodeCall, citations: &mut Vec<String>) -> Result<String, String>;

@@ -760,14 +760,6 @@ impl<'a> SiteShortcodes<'a> {
 }
 
 impl Shortcodes for SiteShortcodes<'_> {
-    fn is_block(&self, name: &str) -> Option<bool> {
-        match name {
-            "quote" | "event" => Some(true),
-            "cite" => Some(false),
-            _ => None,
-        }
-    }
-
     fn render(&self, call: &ShortcodeCall, citations: &mut Vec<String>) -> Result<String, String> {
         let site = self.site;
         let mut context = Context::new();

@@ -46,14 +46,6 @@ fn escape(text: &str) -> String {
 }
 
 impl Shortcodes for FixedShortcodes {
-    fn is_block(&self, name: &str) -> Option<bool> {
-        match name {
-            "quote" | "event" => Some(true),
-            "cite" => Some(false),
-            _ => None,
-        }
-    }
-
     fn render(&self, call: &ShortcodeCall, citations: &mut Vec<String>) -> Result<String, String> {
         if call.id == "missing" || call.id.is_empty() {
             return Err(format!("unknown {} id {:?} (known: a, b)", call.name, call.id));

@@ -47,14 +47,6 @@ fn site_root() -> &'static Path {
 struct DataShortcodes;
 
 impl Shortcodes for DataShortcodes {
-    fn is_block(&self, name: &str) -> Option<bool> {
-        match name {
-            "quote" | "event" => Some(true),
-            "cite" => Some(false),
-            _ => None,
-        }
-    }
-
     fn render(&self, call: &ShortcodeCall, citations: &mut Vec<String>) -> Result<String, String> {
         match call.name.as_str() {
             "cite" if call.id.starts_with("nbc") => {
