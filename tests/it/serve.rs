@@ -76,7 +76,8 @@ fn get(url: &str) -> (u16, String, String) {
     (status, content_type, body)
 }
 
-/// Reads server-sent events into a channel: (event name, data).
+/// Reads server-sent events into a channel: (event name, data). Returns once
+/// the stream has had time to connect, so an edit made next is not missed.
 fn events(url: &str) -> mpsc::Receiver<(String, String)> {
     let (tx, rx) = mpsc::channel();
     let stream_url = format!("{url}__broadside/events");
@@ -101,6 +102,7 @@ fn events(url: &str) -> mpsc::Receiver<(String, String)> {
             }
         }
     });
+    std::thread::sleep(Duration::from_millis(300));
     rx
 }
 
@@ -168,7 +170,6 @@ fn edits_reload_pages_and_errors_show_then_clear() {
     let site = site();
     let server = serve(&site);
     let rx = events(&server.url);
-    std::thread::sleep(Duration::from_millis(300));
 
     let site = site.page("a.md", "title = \"A\"", "Second version.");
     next_event(&rx, "reload");
@@ -203,7 +204,6 @@ fn a_changed_title_rerenders_the_pages_that_list_it() {
     let site = site();
     let server = serve(&site);
     let rx = events(&server.url);
-    std::thread::sleep(Duration::from_millis(300));
     let _site = site.page("a.md", "title = \"A renamed\"", "First version.");
     next_event(&rx, "reload");
     assert!(
@@ -316,7 +316,6 @@ fn an_edit_rebuilds_once() {
     let site = site();
     let server = serve(&site);
     let rx = events(&server.url);
-    std::thread::sleep(Duration::from_millis(300));
     let _site = site.page("a.md", "title = \"A\"", "Once.");
     next_event(&rx, "reload");
     let more: Vec<String> = std::iter::from_fn(|| rx.recv_timeout(Duration::from_secs(2)).ok())
