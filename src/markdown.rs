@@ -102,23 +102,9 @@ impl Renderer<'_> {
         let events: Vec<Event<'_>> = Parser::new_ext(&source, options).collect();
 
         let mut out = Vec::with_capacity(events.len());
-        let mut headings = Vec::new();
-        let mut used_ids = HashSet::new();
         let mut iter = events.into_iter();
         while let Some(event) = iter.next() {
             match event {
-                Event::Start(Tag::Heading {
-                    level, id, classes, ..
-                }) => {
-                    let inner: Vec<Event<'_>> = iter
-                        .by_ref()
-                        .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-                        .collect();
-                    let heading =
-                        heading_html(level, id, &classes, inner, &mut used_ids, input.allow_html);
-                    out.push(Event::Html(heading.0.into()));
-                    headings.push(heading.1);
-                }
                 Event::Start(Tag::Link {
                     dest_url, title, ..
                 }) => match self.link_open_tag(&dest_url, &title, input) {
@@ -172,6 +158,8 @@ impl Renderer<'_> {
         if !errors.is_empty() {
             return Err(errors);
         }
+        // After the links are resolved, so a link inside a heading is too.
+        let (out, headings) = link_headings(out);
         let mut html = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
         Ok(Rendered {
@@ -437,14 +425,42 @@ fn locate(input: &Input<'_>, dest: &str, message: String) -> Diagnostic {
     }
 }
 
-/// Renders one heading with a unique id and a self-link; returns its HTML and entry.
+/// Replaces each heading's events with its HTML: a unique id, and a link to
+/// itself so a reader can copy where they are. Returns the headings too.
+fn link_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Heading>) {
+    let mut out = Vec::with_capacity(events.len());
+    let mut headings = Vec::new();
+    let mut used_ids = HashSet::new();
+    let mut iter = events.into_iter();
+    while let Some(event) = iter.next() {
+        let Event::Start(Tag::Heading {
+            level, id, classes, ..
+        }) = event
+        else {
+            out.push(event);
+            continue;
+        };
+        let inner: Vec<Event<'_>> = iter
+            .by_ref()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .collect();
+        let (html, heading) = heading_html(level, id, &classes, inner, &mut used_ids);
+        out.push(Event::Html(html.into()));
+        headings.push(heading);
+    }
+    (out, headings)
+}
+
+/// Renders one heading with a unique id. Its text is the link to itself, as
+/// in mdBook: the lightest markup, named by the heading's own words. A heading
+/// that already holds a link (or raw HTML, which may) cannot be wrapped in
+/// another, so it gets a separate `#` link after its text.
 fn heading_html(
     level: HeadingLevel,
     explicit_id: Option<CowStr<'_>>,
     classes: &[CowStr<'_>],
     inner: Vec<Event<'_>>,
     used_ids: &mut HashSet<String>,
-    allow_html: bool,
 ) -> (String, Heading) {
     let title: String = inner
         .iter()
@@ -467,12 +483,17 @@ fn heading_html(
         id = format!("{base}-{n}");
         n += 1;
     }
-    let inner = inner.into_iter().map(|e| match e {
-        Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),
-        e => e,
+    let holds_link = inner.iter().any(|e| {
+        matches!(
+            e,
+            Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::FootnoteReference(_)
+                | Event::Start(Tag::Link { .. })
+        )
     });
     let mut content = String::new();
-    pulldown_cmark::html::push_html(&mut content, inner);
+    pulldown_cmark::html::push_html(&mut content, inner.into_iter());
     let level_number = level as u8;
     let mut html = format!("<h{level_number} id=\"");
     escape_html(&mut html, &id).expect("writing to a String");
@@ -482,14 +503,18 @@ fn heading_html(
         escape_html(&mut html, &classes.join(" ")).expect("writing to a String");
         html.push('"');
     }
-    let _ = write!(html, ">{content} <a class=\"heading-anchor\" href=\"#");
-    escape_href(&mut html, &id).expect("writing to a String");
-    html.push_str("\" aria-label=\"Link to this section: ");
-    escape_html(&mut html, &title).expect("writing to a String");
-    let _ = writeln!(
-        html,
-        "\"><span aria-hidden=\"true\">#</span></a></h{level_number}>"
-    );
+    if holds_link {
+        let _ = write!(html, ">{content} <a class=\"heading-anchor\" href=\"#");
+        escape_href(&mut html, &id).expect("writing to a String");
+        html.push_str("\" aria-label=\"Link to this section: ");
+        escape_html(&mut html, &title).expect("writing to a String");
+        html.push_str("\"><span aria-hidden=\"true\">#</span></a>");
+    } else {
+        html.push_str("><a href=\"#");
+        escape_href(&mut html, &id).expect("writing to a String");
+        let _ = write!(html, "\">{content}</a>");
+    }
+    let _ = writeln!(html, "</h{level_number}>");
     (
         html,
         Heading {
@@ -573,7 +598,36 @@ mod tests {
         let r = render("# Hello *world*\n\n## Hello world\n\n## Custom {#mine}\n").unwrap();
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["hello-world", "hello-world-1", "mine"]);
-        assert!(r.html.contains("<h1 id=\"hello-world\">Hello <em>world</em> <a class=\"heading-anchor\" href=\"#hello-world\""));
+        assert!(
+            r.html.contains(
+                "<h1 id=\"hello-world\"><a href=\"#hello-world\">Hello <em>world</em></a></h1>"
+            ),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn a_heading_holding_a_link_gets_a_separate_self_link_and_its_link_resolved() {
+        // Links inside headings go through the same checks as any other.
+        let r = render("## See [the timeline](@/timeline.md)\n").unwrap();
+        assert!(
+            r.html.contains(
+                "<h2 id=\"see-the-timeline\">See <a href=\"/base/timeline/\">the timeline</a> \
+                 <a class=\"heading-anchor\" href=\"#see-the-timeline\" \
+                 aria-label=\"Link to this section: See the timeline\">"
+            ),
+            "{}",
+            r.html
+        );
+        let errors = render("## See [gone](@/gone.md)\n").unwrap_err();
+        assert!(errors[0].to_string().contains("@/gone.md"), "{errors:?}");
+        let footnote = render("## Pay[^1]\n\n[^1]: Per year.\n").unwrap();
+        assert!(
+            footnote.html.contains("class=\"heading-anchor\""),
+            "{}",
+            footnote.html
+        );
     }
 
     #[test]

@@ -1,8 +1,10 @@
 // Accessibility: axe-core finds no WCAG 2.x A/AA violation on any page, in
 // light and dark; plus what axe cannot see: one h1, landmarks, a working skip
-// link, a visible focus indicator, dark mode and reduced motion honoured, and
-// the timeline and quotes marked up as what they are.
+// link, a visible focus indicator, headings that link to themselves, dark mode
+// and reduced motion honoured, and the timeline and quotes marked up as what
+// they are.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { axeViolations, formatViolations, openPage } from './lib/browser.mjs';
 import { openSuite } from './lib/suite.mjs';
@@ -162,6 +164,45 @@ for (const url of site.pages) {
     });
   });
 }
+
+test('a Markdown heading links to itself by its own words; its "#" shows on focus and is not read out', async () => {
+  const visit = await openPage(browser, pageUrl('explainer'), { width: 375 });
+  try {
+    const { page } = visit;
+    // The headings written in the page's Markdown, not those of the template.
+    const markdown = readFileSync(new URL('../../content/explainer.md', import.meta.url), 'utf8');
+    const written = [...markdown.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1].trim());
+    assert.ok(written.length >= 3, `headings in explainer.md: ${JSON.stringify(written)}`);
+    const headings = await page.$$eval('main :is(h2, h3)', (els) =>
+      els.map((h) => ({ id: h.id, text: h.textContent.trim(), href: h.querySelector('a')?.getAttribute('href') })),
+    );
+    for (const text of written) {
+      const h = headings.find((x) => x.text === text);
+      assert.ok(h?.id && h.href === `#${h.id}`, `“${text}” links to itself: ${JSON.stringify(h)}`);
+    }
+    const first = headings[0];
+    const link = page.getByRole('heading', { name: first.text }).getByRole('link', { name: first.text, exact: true });
+    assert.equal(await link.count(), 1, `a link named “${first.text}” inside its heading`);
+    const look = () => link.evaluate((a) => ({
+      after: getComputedStyle(a, '::after').content,
+      color: getComputedStyle(a).color,
+      headingColor: getComputedStyle(a.parentElement).color,
+      underline: getComputedStyle(a).textDecorationLine,
+    }));
+    const idle = await look();
+    assert.equal(idle.after, 'none', 'no "#" until hover or focus');
+    assert.equal(idle.color, idle.headingColor, 'the heading keeps its colour');
+    assert.equal(idle.underline, 'none', 'the heading is not underlined');
+    const focused = () => link.evaluate((a) => a === document.activeElement);
+    for (let i = 0; i < 100 && !(await focused()); i += 1) await page.keyboard.press('Tab');
+    assert.ok(await focused(), 'the heading link is reached with Tab');
+    assert.equal((await look()).after, '" #" / ""', 'a "#" with empty alternative text shows on focus');
+    await link.press('Enter');
+    assert.equal(new URL(page.url()).hash, `#${first.id}`, 'following it puts the heading in the address');
+  } finally {
+    await visit.close();
+  }
+});
 
 test('the timeline is an ordered list of events with headings, dates and sources', async () => {
   const visit = await openPage(browser, pageUrl('timeline'), { javaScriptEnabled: false });
