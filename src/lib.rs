@@ -24,6 +24,13 @@ pub use diagnostic::{Diagnostic, Error, Result};
 /// recurse once per level; the work runs on threads with room for that.
 const STACK_SIZE: usize = 512 * 1024 * 1024;
 
+/// At most this many pages go to one parallel task. Rayon cuts a list into
+/// as many pieces as threads and cuts further only when a thread steals, so
+/// a thread that started late (on the feeds) could sit idle while the other
+/// works through the last big piece alone; small pieces keep every core busy
+/// to the end.
+const PAGES_PER_TASK: usize = 8;
+
 /// Runs one command of the command line, on threads with a large stack.
 pub fn run(cli: cli::Cli) -> Result<()> {
     // Fails only if a pool already exists (a test harness); that one is kept.

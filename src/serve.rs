@@ -159,7 +159,7 @@ impl Preview {
         let site = Site::load(&self.build_options(options))?;
         let prepared = site.prepare(None)?;
         let staging = Staging::new(&self.state.output)?;
-        let checker = LinkChecker::new(Some(&staging));
+        let checker = LinkChecker::new(Some(&staging), &site.config.base_url);
         site.write(&prepared, &checker)?;
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(site.warnings.iter().cloned());

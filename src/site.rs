@@ -186,6 +186,7 @@ impl Site {
                 .content
                 .pages
                 .par_iter()
+                .with_max_len(crate::PAGES_PER_TASK)
                 .filter(|page| !page.has_shortcodes)
                 .map(|page| self.render_page_markdown(&renderer, page))
                 .collect();
@@ -290,6 +291,7 @@ impl Site {
         let renderer = self.markdown_renderer(&shortcodes, &resolve);
         let results: Vec<Result<()>> = indices
             .par_iter()
+            .with_max_len(crate::PAGES_PER_TASK)
             .map(|&i| {
                 let page = &self.content.pages[i];
                 let body = self.render_page_markdown(&renderer, page)?;
@@ -372,6 +374,7 @@ impl Site {
         self.content
             .pages
             .par_iter()
+            .with_max_len(crate::PAGES_PER_TASK)
             .enumerate()
             .map(|(i, page)| {
                 if let Some((previous, changed)) = reuse

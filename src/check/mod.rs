@@ -30,27 +30,33 @@ struct HtmlFacts {
 /// (the staging folder), or nowhere for `check`.
 pub struct LinkChecker<'a> {
     inner: Option<&'a dyn Sink>,
-    files: Mutex<HashSet<PathBuf>>,
-    html: Mutex<HashMap<PathBuf, HtmlFacts>>,
-    css: Mutex<HashMap<PathBuf, Vec<String>>>,
+    /// The site's base URL: links to anywhere else outside the site are not
+    /// kept, as checking them would need the network.
+    base_url: String,
+    recorded: Mutex<Recorded>,
+}
+
+/// Every file emitted, and what the checks read in each page and stylesheet.
+#[derive(Default)]
+struct Recorded {
+    files: HashSet<PathBuf>,
+    html: HashMap<PathBuf, HtmlFacts>,
+    css: HashMap<PathBuf, Vec<String>>,
 }
 
 impl<'a> LinkChecker<'a> {
-    pub fn new(inner: Option<&'a dyn Sink>) -> Self {
+    pub fn new(inner: Option<&'a dyn Sink>, base_url: &str) -> Self {
         LinkChecker {
             inner,
-            files: Mutex::default(),
-            html: Mutex::default(),
-            css: Mutex::default(),
+            base_url: base_url.to_string(),
+            recorded: Mutex::default(),
         }
     }
 
     /// Runs the checks over everything emitted; each problem is located in
     /// the page's source file where we can find it there.
     pub fn verify(self, site: &Site) -> Vec<Diagnostic> {
-        let files = self.files.into_inner().unwrap_or_default();
-        let html = self.html.into_inner().unwrap_or_default();
-        let css = self.css.into_inner().unwrap_or_default();
+        let Recorded { files, html, css } = self.recorded.into_inner().unwrap_or_default();
         let pages: HashMap<PathBuf, &Page> = site
             .content
             .pages
@@ -61,6 +67,7 @@ impl<'a> LinkChecker<'a> {
         outputs.sort();
         let mut diagnostics: Vec<Diagnostic> = outputs
             .par_iter()
+            .with_max_len(crate::PAGES_PER_TASK)
             .flat_map_iter(|output| {
                 check_page(site, output, &html, &files, pages.get(*output).copied())
             })
@@ -85,34 +92,32 @@ impl<'a> LinkChecker<'a> {
         diagnostics
     }
 
-    fn record(&self, path: &Path, bytes: &[u8]) {
-        self.files
-            .lock()
-            .expect("no panic holding the lock")
-            .insert(path.to_path_buf());
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("html") => {
-                let facts = scan_html(bytes);
-                self.html
-                    .lock()
-                    .expect("no panic holding the lock")
-                    .insert(path.to_path_buf(), facts);
-            }
-            Some("css") => {
-                let urls = css_urls(&String::from_utf8_lossy(bytes));
-                self.css
-                    .lock()
-                    .expect("no panic holding the lock")
-                    .insert(path.to_path_buf(), urls);
-            }
-            _ => {}
+    /// Notes the file at `path`, and what the checks need from it if it is
+    /// a page or a stylesheet: read before taking the lock, one lock a file.
+    fn record(&self, path: &Path, bytes: Option<&[u8]>) {
+        let extension = path.extension().and_then(|e| e.to_str());
+        let html = match (extension, bytes) {
+            (Some("html"), Some(bytes)) => Some(scan_html(bytes, &self.base_url)),
+            _ => None,
+        };
+        let css = match (extension, bytes) {
+            (Some("css"), Some(bytes)) => Some(css_urls(&String::from_utf8_lossy(bytes))),
+            _ => None,
+        };
+        let mut recorded = self.recorded.lock().expect("no panic holding the lock");
+        recorded.files.insert(path.to_path_buf());
+        if let Some(facts) = html {
+            recorded.html.insert(path.to_path_buf(), facts);
+        }
+        if let Some(urls) = css {
+            recorded.css.insert(path.to_path_buf(), urls);
         }
     }
 }
 
 impl Sink for LinkChecker<'_> {
     fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        self.record(path, bytes);
+        self.record(path, Some(bytes));
         match self.inner {
             Some(inner) => inner.emit(path, bytes),
             None => Ok(()),
@@ -122,12 +127,9 @@ impl Sink for LinkChecker<'_> {
     fn copy(&self, from: &Path, path: &Path) -> Result<()> {
         if path.extension().is_some_and(|e| e == "css" || e == "html") {
             let bytes = std::fs::read(from).map_err(|e| crate::Error::io(from, e))?;
-            self.record(path, &bytes);
+            self.record(path, Some(&bytes));
         } else {
-            self.files
-                .lock()
-                .expect("no panic holding the lock")
-                .insert(path.to_path_buf());
+            self.record(path, None);
         }
         match self.inner {
             Some(inner) => inner.copy(from, path),
@@ -220,6 +222,9 @@ enum Target {
 
 impl Target {
     fn parse(link: &str, from: &Path, base_path: &str, base_url: &str) -> Option<Target> {
+        if leads_elsewhere(link, base_url) {
+            return None;
+        }
         let link = link.trim();
         let (path, fragment) = match link.split_once('#') {
             Some((path, fragment)) => (path, Some(fragment)),
@@ -229,8 +234,6 @@ impl Target {
         let fragment = fragment.map(percent_decode);
         let site_path = if let Some(rest) = path.strip_prefix(base_url) {
             rest.to_string()
-        } else if path.contains(':') || path.starts_with("//") {
-            return None;
         } else if path.is_empty() {
             // `#fragment` alone: this page.
             from.to_string_lossy().replace('\\', "/")
@@ -252,6 +255,13 @@ impl Target {
             fragment,
         })
     }
+}
+
+/// Whether a link leaves the site for a place the checks cannot see without
+/// the network: another host, or a scheme such as `mailto:`.
+fn leads_elsewhere(link: &str, base_url: &str) -> bool {
+    let path = link.trim().split(['#', '?']).next().unwrap_or_default();
+    !path.starts_with(base_url) && (path.contains(':') || path.starts_with("//"))
 }
 
 fn percent_decode(text: &str) -> String {
@@ -343,7 +353,7 @@ impl<'a> TagAttributes<'a> {
 }
 
 /// Reads ids, links and accessibility problems out of one HTML document.
-fn scan_html(bytes: &[u8]) -> HtmlFacts {
+fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
     let mut facts = HtmlFacts::default();
     // The open link, if any: (its href, whether it has a name a screen reader can announce).
     let mut open_link: Option<(String, bool)> = None;
@@ -371,7 +381,10 @@ fn scan_html(bytes: &[u8]) -> HtmlFacts {
                             "a <{}> has an empty {key}",
                             String::from_utf8_lossy(tag.name).to_ascii_lowercase()
                         ));
-                    } else if !(metadata && key == "href") {
+                        continue;
+                    }
+                    let is_metadata = metadata && key == "href";
+                    if !is_metadata && !leads_elsewhere(link, base_url) {
                         facts.links.push(link.to_string());
                     }
                 }
@@ -433,10 +446,16 @@ mod tests {
     #[test]
     fn scans_ids_links_and_problems() {
         let facts = scan_html(
-            b"<h1 id=a>T</h1><p id=a><a href=/x/#y>ok</a><a href=/z/></a><a href=/w/ aria-label=W></a><img src=p.png><a href=''>e</a>",
+            b"<h1 id=a>T</h1><p id=a><a href=/x/#y>ok</a><a href=/z/></a><a href=/w/ aria-label=W></a><img src=p.png><a href=''>e</a>\
+              <a href=https://e.org/sub/v/>in</a><a href=https://other.org/>out</a><a href=mailto:a@e.org>mail</a><a href=//cdn.org/>cdn</a>",
+            "https://e.org/sub/",
         );
         assert!(facts.ids.contains("a"));
-        assert_eq!(facts.links, ["/x/#y", "/z/", "/w/", "p.png"]);
+        assert_eq!(
+            facts.links,
+            ["/x/#y", "/z/", "/w/", "p.png", "https://e.org/sub/v/"],
+            "links elsewhere are not kept"
+        );
         assert_eq!(facts.problems.len(), 4, "{:?}", facts.problems);
     }
 
@@ -444,6 +463,7 @@ mod tests {
     fn reads_attributes_as_html_does() {
         let facts = scan_html(
             b"<img src=a.png alt=\"\"><a href=\"/x?a=1&amp;b\" href=/y/ title=' '></a><a name=n>t</a><script>let a = '<a href=/js/>';</script><link rel=canonical href=https://e.org/>",
+            "https://e.org/",
         );
         assert!(facts.ids.contains("n"));
         assert_eq!(facts.links, ["a.png", "/x?a=1&b"]);

@@ -48,7 +48,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let output_dir = site.output_dir();
     output::check_output_dir(&site.root, &site.config.output_dir)?;
     let staging = Staging::new(&output_dir)?;
-    let checker = LinkChecker::new(Some(&staging));
+    let checker = LinkChecker::new(Some(&staging), &site.config.base_url);
     let (stats, warnings) = site.render(&checker)?;
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(site.warnings.iter().cloned());

@@ -41,7 +41,7 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
         Err(Error::Site(diagnostics)) => return Ok(diagnostics),
         Err(other) => return Err(other),
     };
-    let checker = LinkChecker::new(None);
+    let checker = LinkChecker::new(None, &site.config.base_url);
     let mut diagnostics = site.warnings.clone();
     match site.render(&checker) {
         Ok((_, warnings)) => {

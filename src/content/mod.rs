@@ -107,6 +107,7 @@ impl Content {
 
         let loaded: Vec<Result<Page>> = markdown
             .par_iter()
+            .with_max_len(crate::PAGES_PER_TASK)
             .map(|key| load_page(root, key))
             .collect();
         let mut pages = Vec::with_capacity(loaded.len());
