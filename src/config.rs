@@ -23,6 +23,12 @@ struct RawConfig {
     theme: String,
     #[serde(default = "default_output_dir")]
     output_dir: PathBuf,
+    #[serde(default = "yes")]
+    generate_feed: bool,
+    #[serde(default = "yes")]
+    generate_sitemap: bool,
+    #[serde(default = "yes")]
+    generate_robots_txt: bool,
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
@@ -39,6 +45,9 @@ fn default_theme() -> String {
 }
 fn default_output_dir() -> PathBuf {
     "public".into()
+}
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -93,6 +102,11 @@ pub struct Config {
     pub theme: String,
     #[serde(skip)]
     pub output_dir: PathBuf,
+    /// `atom.xml`: the dated pages, newest first.
+    pub generate_feed: bool,
+    pub generate_sitemap: bool,
+    /// `robots.txt`, allowing everything and naming the sitemap if there is one.
+    pub generate_robots_txt: bool,
     pub markdown: MarkdownConfig,
     pub story: StoryPages,
     pub extra: toml::Table,
@@ -121,6 +135,9 @@ impl Config {
             language: raw.language,
             theme: raw.theme,
             output_dir: raw.output_dir,
+            generate_feed: raw.generate_feed,
+            generate_sitemap: raw.generate_sitemap,
+            generate_robots_txt: raw.generate_robots_txt,
             markdown: raw.markdown,
             story: raw.story,
             extra: raw.extra,

@@ -583,7 +583,26 @@ impl Site {
         }
     }
 
+    /// The sitemap, robots.txt and feed, those site.toml asks for.
     fn write_feeds(&self, sink: &dyn Sink) -> Result<()> {
+        let config = &self.config;
+        if config.generate_sitemap {
+            sink.emit(Path::new("sitemap.xml"), self.sitemap().as_bytes())?;
+        }
+        if config.generate_robots_txt {
+            let mut robots = String::from("User-agent: *\nAllow: /\n");
+            if config.generate_sitemap {
+                robots.push_str(&format!("\nSitemap: {}\n", config.permalink("sitemap.xml")));
+            }
+            sink.emit(Path::new("robots.txt"), robots.as_bytes())?;
+        }
+        if config.generate_feed {
+            sink.emit(Path::new("atom.xml"), self.atom_feed().as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn sitemap(&self) -> String {
         let mut sitemap = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
@@ -602,14 +621,7 @@ impl Site {
             sitemap.push_str("</url>\n");
         }
         sitemap.push_str("</urlset>\n");
-        sink.emit(Path::new("sitemap.xml"), sitemap.as_bytes())?;
-
-        let robots = format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            self.config.permalink("sitemap.xml")
-        );
-        sink.emit(Path::new("robots.txt"), robots.as_bytes())?;
-        sink.emit(Path::new("atom.xml"), self.atom_feed().as_bytes())
+        sitemap
     }
 
     /// An Atom feed of the dated pages, newest first.

@@ -302,6 +302,35 @@ fn sitemap_robots_and_feed_are_valid() {
 }
 
 #[test]
+fn feed_sitemap_and_robots_can_each_be_turned_off() {
+    let site = SiteTest::with_default_theme()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\ngenerate_feed = false\ngenerate_sitemap = false\n",
+        )
+        .page("_index.md", "title = \"Home\"", "")
+        .page("a.md", "title = \"A\"\ndate = 2025-07-01", "");
+    site.build().ok();
+    assert!(!site.public().join("atom.xml").exists());
+    assert!(!site.public().join("sitemap.xml").exists());
+    assert_eq!(site.read("robots.txt"), "User-agent: *\nAllow: /\n");
+    let home = site.read("index.html");
+    assert!(
+        !home.contains("atom.xml"),
+        "the default theme links no feed that is not there: {home}"
+    );
+
+    let site = site.file(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\ngenerate_robots_txt = false\n",
+    );
+    site.build().ok();
+    assert!(!site.public().join("robots.txt").exists());
+    assert!(site.public().join("sitemap.xml").is_file());
+    assert!(site.read("index.html").contains("atom.xml"));
+}
+
+#[test]
 fn output_and_base_url_can_be_set_on_the_command_line() {
     let site = SiteTest::new()
         .page("a.md", "title = \"A\"", "[B](@/b.md)")
