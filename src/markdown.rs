@@ -99,74 +99,85 @@ impl Renderer<'_> {
         if self.options.smart_punctuation {
             options |= Options::ENABLE_SMART_PUNCTUATION;
         }
-        let events: Vec<Event<'_>> = Parser::new_ext(&source, options).collect();
-
-        let mut out = Vec::with_capacity(events.len());
-        let mut iter = events.into_iter();
-        while let Some(event) = iter.next() {
-            match event {
-                Event::Start(Tag::Link {
-                    dest_url, title, ..
-                }) => match self.link_open_tag(&dest_url, &title, input) {
-                    Ok(tag) => out.push(Event::Html(tag.into())),
-                    Err(message) => {
-                        errors.push(locate(input, &dest_url, message));
-                        out.push(Event::Html("<a>".into()));
-                    }
-                },
-                Event::End(TagEnd::Link) => out.push(Event::Html("</a>".into())),
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let has_alt = matches!(iter.as_slice().first(), Some(Event::Text(t)) if !t.trim().is_empty());
-                    if !has_alt {
-                        errors.push(locate(
-                            input,
-                            &dest_url,
-                            format!("the image {dest_url:?} has no alt text: describe it between the brackets, ![like this]({dest_url})"),
-                        ));
-                    }
-                    let dest_url = match self.resolve_url(&dest_url, input) {
-                        Ok(url) => url.into(),
-                        Err(message) => {
-                            errors.push(locate(input, &dest_url, message));
-                            CowStr::Borrowed("")
-                        }
-                    };
-                    out.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                Event::FootnoteReference(label) => {
-                    out.push(Event::FootnoteReference(prefixed(input.id_prefix, &label)))
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => out.push(Event::Start(
-                    Tag::FootnoteDefinition(prefixed(input.id_prefix, &label)),
-                )),
-                Event::Html(html) | Event::InlineHtml(html) if !input.allow_html => {
-                    out.push(Event::Text(html))
-                }
-                other => out.push(other),
-            }
-        }
+        // One pass, event by event, with nothing collected but heading text.
+        let mut events = Parser::new_ext(&source, options).peekable();
+        let resolved = std::iter::from_fn(|| {
+            let event = events.next()?;
+            Some(self.resolve_event(event, events.peek(), input, &mut errors))
+        });
+        // After the links are resolved, so a link inside a heading is too.
+        let mut linked = LinkHeadings::new(resolved);
+        let mut html = String::with_capacity(source.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, &mut linked);
+        let headings = linked.headings;
         if !errors.is_empty() {
             return Err(errors);
         }
-        // After the links are resolved, so a link inside a heading is too.
-        let (out, headings) = link_headings(out);
-        let mut html = String::with_capacity(source.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, out.into_iter());
         Ok(Rendered {
             html,
             headings,
             citations,
         })
+    }
+
+    /// One event with its links resolved and checked, footnote ids prefixed,
+    /// and raw HTML kept only where it is allowed. `next` is the event after
+    /// it: an image's alt text.
+    fn resolve_event<'e>(
+        &self,
+        event: Event<'e>,
+        next: Option<&Event<'e>>,
+        input: &Input<'_>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Event<'e> {
+        match event {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => match self.link_open_tag(&dest_url, &title, input) {
+                Ok(tag) => Event::Html(tag.into()),
+                Err(message) => {
+                    errors.push(locate(input, &dest_url, message));
+                    Event::Html("<a>".into())
+                }
+            },
+            Event::End(TagEnd::Link) => Event::Html("</a>".into()),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let has_alt = matches!(next, Some(Event::Text(t)) if !t.trim().is_empty());
+                if !has_alt {
+                    errors.push(locate(
+                        input,
+                        &dest_url,
+                        format!("the image {dest_url:?} has no alt text: describe it between the brackets, ![like this]({dest_url})"),
+                    ));
+                }
+                let dest_url = match self.resolve_url(&dest_url, input) {
+                    Ok(url) => url.into(),
+                    Err(message) => {
+                        errors.push(locate(input, &dest_url, message));
+                        CowStr::Borrowed("")
+                    }
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::FootnoteReference(label) => {
+                Event::FootnoteReference(prefixed(input.id_prefix, &label))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                Event::Start(Tag::FootnoteDefinition(prefixed(input.id_prefix, &label)))
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !input.allow_html => Event::Text(html),
+            other => other,
+        }
     }
 
     /// Renders a field of story data (`file_text` is the data file, `markdown`
@@ -425,30 +436,44 @@ fn locate(input: &Input<'_>, dest: &str, message: String) -> Diagnostic {
     }
 }
 
-/// Replaces each heading's events with its HTML: a unique id, and a link to
-/// itself so a reader can copy where they are. Returns the headings too.
-fn link_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Heading>) {
-    let mut out = Vec::with_capacity(events.len());
-    let mut headings = Vec::new();
-    let mut used_ids = HashSet::new();
-    let mut iter = events.into_iter();
-    while let Some(event) = iter.next() {
+/// Replaces each heading's events with one piece of HTML (see
+/// [`heading_html`]) as they pass, and keeps the headings it saw.
+struct LinkHeadings<I> {
+    events: I,
+    headings: Vec<Heading>,
+    used_ids: HashSet<String>,
+}
+
+impl<I> LinkHeadings<I> {
+    fn new(events: I) -> Self {
+        LinkHeadings {
+            events,
+            headings: Vec::new(),
+            used_ids: HashSet::new(),
+        }
+    }
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Iterator for LinkHeadings<I> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        let event = self.events.next()?;
         let Event::Start(Tag::Heading {
             level, id, classes, ..
         }) = event
         else {
-            out.push(event);
-            continue;
+            return Some(event);
         };
-        let inner: Vec<Event<'_>> = iter
+        let inner: Vec<Event<'e>> = self
+            .events
             .by_ref()
             .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
             .collect();
-        let (html, heading) = heading_html(level, id, &classes, inner, &mut used_ids);
-        out.push(Event::Html(html.into()));
-        headings.push(heading);
+        let (html, heading) = heading_html(level, id, &classes, inner, &mut self.used_ids);
+        self.headings.push(heading);
+        Some(Event::Html(html.into()))
     }
-    (out, headings)
 }
 
 /// Renders one heading with a unique id. Its text is the link to itself, as
