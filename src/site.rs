@@ -1,7 +1,7 @@
 //! A whole site: [`Site::load`] reads and validates everything into memory;
 //! [`Site::render`] turns it into output files handed to a [`Sink`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -242,7 +242,7 @@ impl Site {
         }
         let shared = SharedContext {
             config: Value::from_serializable(&self.config),
-            site: Value::from_serializable(&self.site_view()),
+            site: self.site_value(),
             story: Value::from_serializable(&story),
         };
         let warnings = diagnostics.finish()?;
@@ -443,9 +443,31 @@ impl Site {
         }
     }
 
+    /// `site` for templates: `pages`, every page's summary in listing order,
+    /// and `nav`. A large site has thousands of summaries: they are made and
+    /// serialized on every core.
+    fn site_value(&self) -> Value {
+        let SiteView { pages, nav } = self.site_view();
+        let values = |list: &[PageSummary]| -> Vec<Value> {
+            list.par_iter()
+                .with_max_len(crate::PAGES_PER_TASK)
+                .map(Value::from_serializable)
+                .collect()
+        };
+        Value::from(BTreeMap::from([
+            ("pages", values(&pages)),
+            ("nav", values(&nav)),
+        ]))
+    }
+
     fn site_view(&self) -> SiteView {
-        let summaries: Vec<PageSummary> =
-            self.content.pages.iter().map(|p| self.summary(p)).collect();
+        let summaries: Vec<PageSummary> = self
+            .content
+            .pages
+            .par_iter()
+            .with_max_len(crate::PAGES_PER_TASK)
+            .map(|p| self.summary(p))
+            .collect();
         let mut nav: Vec<PageSummary> = self
             .content
             .pages
@@ -967,7 +989,6 @@ fn sort_summaries(pages: &mut [PageSummary]) {
     });
 }
 
-#[derive(Serialize)]
 struct SiteView {
     /// Every page, in listing order.
     pages: Vec<PageSummary>,
