@@ -528,7 +528,11 @@ fn heading_html(
         escape_html(&mut html, &classes.join(" ")).expect("writing to a String");
         html.push('"');
     }
-    if holds_link {
+    if title.trim().is_empty() {
+        // No words to name a link by (`##` alone, or only an image): the
+        // heading keeps its id and gets no self-link.
+        let _ = write!(html, ">{content}");
+    } else if holds_link {
         let _ = write!(html, ">{content} <a class=\"heading-anchor\" href=\"#");
         escape_href(&mut html, &id).expect("writing to a String");
         html.push_str("\" aria-label=\"Link to this section: ");
@@ -652,6 +656,20 @@ mod tests {
             footnote.html.contains("class=\"heading-anchor\""),
             "{}",
             footnote.html
+        );
+    }
+
+    #[test]
+    fn a_heading_without_words_gets_no_empty_self_link() {
+        // An empty link would be announced as nothing, and fail the checks.
+        let r = render("##\n\n## ![Logo](logo.png)\n").unwrap();
+        assert_eq!(r.headings.len(), 2);
+        assert!(!r.html.contains("href=\"#section"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"section\"></h2>"), "{}", r.html);
+        assert!(
+            r.html.contains("<img src=\"logo.png\" alt=\"Logo\" />"),
+            "{}",
+            r.html
         );
     }
 

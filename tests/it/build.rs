@@ -67,6 +67,14 @@ fn headings_get_unique_ids_with_self_links() {
 }
 
 #[test]
+fn a_heading_without_words_builds_without_an_empty_link() {
+    // A self-link would have no text, which the checks refuse.
+    let site = SiteTest::new().page("a.md", "title = \"A\"", "##\n\nText.\n");
+    site.build().ok();
+    assert!(site.read("a/index.html").contains("<h2 id=section></h2>"));
+}
+
+#[test]
 fn at_links_resolve_to_page_urls_under_the_base_path() {
     let site = SiteTest::new()
         .file(
