@@ -30,8 +30,8 @@ struct HtmlFacts {
 /// (the staging folder), or nowhere for `check`.
 pub struct LinkChecker<'a> {
     inner: Option<&'a dyn Sink>,
-    /// The site's base URL: links to anywhere else outside the site are not
-    /// kept, as checking them would need the network.
+    /// The site's base URL. Links that leave the site are not kept: checking
+    /// them would need the network.
     base_url: String,
     recorded: Mutex<Recorded>,
 }
