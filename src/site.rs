@@ -240,14 +240,22 @@ impl Site {
                 );
             }
         }
+        let summaries: Vec<PageSummary> = self
+            .content
+            .pages
+            .par_iter()
+            .with_max_len(crate::PAGES_PER_TASK)
+            .map(|p| self.summary(p))
+            .collect();
         let shared = SharedContext {
             config: Value::from_serializable(&self.config),
-            site: self.site_value(),
+            site: self.site_value(&summaries),
             story: Value::from_serializable(&story),
         };
         let warnings = diagnostics.finish()?;
         Ok(Prepared {
             citations,
+            summaries,
             story,
             links: story_links,
             shared,
@@ -295,7 +303,7 @@ impl Site {
             .map(|&i| {
                 let page = &self.content.pages[i];
                 let body = self.render_page_markdown(&renderer, page)?;
-                self.render_page(page, &body, story, &prepared.shared, sink)
+                self.render_page(page, &prepared.summaries[i], &body, prepared, sink)
             })
             .collect();
         let mut diagnostics = Diagnostics::default();
@@ -443,12 +451,22 @@ impl Site {
         }
     }
 
-    /// `site` for templates: `pages`, every page's summary in listing order,
-    /// and `nav`. A large site has thousands of summaries: they are made and
-    /// serialized on every core.
-    fn site_value(&self) -> Value {
-        let SiteView { pages, nav } = self.site_view();
-        let values = |list: &[PageSummary]| -> Vec<Value> {
+    /// `site` for templates: `pages`, every page's summary (`summaries`, by
+    /// page index) in listing order, and `nav`. A large site has thousands of
+    /// summaries: they are serialized on every core.
+    fn site_value(&self, summaries: &[PageSummary]) -> Value {
+        let mut pages: Vec<&PageSummary> = summaries.iter().collect();
+        sort_summaries(&mut pages);
+        let mut nav: Vec<&PageSummary> = self
+            .content
+            .pages
+            .iter()
+            .zip(summaries)
+            .filter(|(p, _)| p.path.matches('/').count() == 1 && !p.path.is_empty())
+            .map(|(_, s)| s)
+            .collect();
+        sort_summaries(&mut nav);
+        let values = |list: &[&PageSummary]| -> Vec<Value> {
             list.par_iter()
                 .with_max_len(crate::PAGES_PER_TASK)
                 .map(Value::from_serializable)
@@ -458,28 +476,6 @@ impl Site {
             ("pages", values(&pages)),
             ("nav", values(&nav)),
         ]))
-    }
-
-    fn site_view(&self) -> SiteView {
-        let summaries: Vec<PageSummary> = self
-            .content
-            .pages
-            .par_iter()
-            .with_max_len(crate::PAGES_PER_TASK)
-            .map(|p| self.summary(p))
-            .collect();
-        let mut nav: Vec<PageSummary> = self
-            .content
-            .pages
-            .iter()
-            .zip(&summaries)
-            .filter(|(p, _)| p.path.matches('/').count() == 1 && !p.path.is_empty())
-            .map(|(_, s)| s.clone())
-            .collect();
-        sort_summaries(&mut nav);
-        let mut pages = summaries;
-        sort_summaries(&mut pages);
-        SiteView { pages, nav }
     }
 
     fn summary(&self, page: &Page) -> PageSummary {
@@ -533,17 +529,16 @@ impl Site {
     fn render_page(
         &self,
         page: &Page,
+        summary: &PageSummary,
         body: &markdown::Rendered,
-        story: &StoryView,
-        shared: &SharedContext,
+        prepared: &Prepared,
         sink: &dyn Sink,
     ) -> Result<()> {
         let template = self.template_for(page)?;
-        let summary = self.summary(page);
         let citations: Vec<Citation> = body
             .citations
             .iter()
-            .filter_map(|id| story.sources.iter().find(|s| s.id == *id))
+            .filter_map(|id| prepared.story.sources.iter().find(|s| s.id == *id))
             .map(|s| Citation {
                 id: s.id.clone(),
                 title: s.title.clone(),
@@ -552,12 +547,13 @@ impl Site {
             })
             .collect();
         let pages = if page.is_section {
-            let mut children: Vec<PageSummary> = self
+            let mut children: Vec<&PageSummary> = self
                 .content
                 .pages
                 .iter()
-                .filter(|p| p.parent.as_deref() == Some(page.key.as_str()))
-                .map(|p| self.summary(p))
+                .zip(&prepared.summaries)
+                .filter(|(p, _)| p.parent.as_deref() == Some(page.key.as_str()))
+                .map(|(_, s)| s)
                 .collect();
             sort_summaries_by(&mut children, page.front.sort_by);
             children
@@ -574,7 +570,7 @@ impl Site {
             extra: &page.front.extra,
             pages,
         };
-        let mut context = shared.context();
+        let mut context = prepared.shared.context();
         context.insert("page", &view);
         context.insert("current_path", &page.path);
         let html = self
@@ -881,6 +877,9 @@ impl Shortcodes for SiteShortcodes<'_> {
 pub struct Prepared {
     /// The source ids each page cites, by page index.
     citations: Vec<Vec<String>>,
+    /// What each page shows in listings, by page index: made once, for
+    /// `site.pages`, the page itself and its section's list.
+    summaries: Vec<PageSummary>,
     story: StoryView,
     links: StoryLinks,
     shared: SharedContext,
@@ -958,7 +957,7 @@ struct PageSummary {
 
 /// Sorts a section's pages as its front matter asks. Ties go by title, then
 /// keep content order (by file), so every build lists them alike.
-fn sort_summaries_by(pages: &mut [PageSummary], sort_by: Option<SortBy>) {
+fn sort_summaries_by(pages: &mut [&PageSummary], sort_by: Option<SortBy>) {
     fn date(page: &PageSummary) -> Option<&str> {
         page.date.as_ref().map(|d| d.datetime.as_str())
     }
@@ -975,7 +974,7 @@ fn sort_summaries_by(pages: &mut [PageSummary], sort_by: Option<SortBy>) {
     }
 }
 
-fn sort_summaries(pages: &mut [PageSummary]) {
+fn sort_summaries(pages: &mut [&PageSummary]) {
     pages.sort_by(|a, b| {
         a.weight
             .cmp(&b.weight)
@@ -989,17 +988,10 @@ fn sort_summaries(pages: &mut [PageSummary]) {
     });
 }
 
-struct SiteView {
-    /// Every page, in listing order.
-    pages: Vec<PageSummary>,
-    /// Pages one level below the home page, for the main navigation.
-    nav: Vec<PageSummary>,
-}
-
 #[derive(Serialize)]
 struct PageView<'a> {
     #[serde(flatten)]
-    summary: PageSummary,
+    summary: &'a PageSummary,
     source: String,
     changed_since_publication: bool,
     content_html: &'a str,
@@ -1007,5 +999,5 @@ struct PageView<'a> {
     citations: Vec<Citation>,
     extra: &'a toml::Table,
     /// For a section: its pages.
-    pages: Vec<PageSummary>,
+    pages: Vec<&'a PageSummary>,
 }
