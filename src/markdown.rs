@@ -508,13 +508,11 @@ fn heading_html(
         id = format!("{base}-{n}");
         n += 1;
     }
+    // Links reach here as `Html`, already resolved by `resolve_event`.
     let holds_link = inner.iter().any(|e| {
         matches!(
             e,
-            Event::Html(_)
-                | Event::InlineHtml(_)
-                | Event::FootnoteReference(_)
-                | Event::Start(Tag::Link { .. })
+            Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_)
         )
     });
     let mut content = String::new();
