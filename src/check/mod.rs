@@ -97,14 +97,10 @@ impl<'a> LinkChecker<'a> {
     /// Notes the file at `path`, and what the checks need from it if it is
     /// a page or a stylesheet: read before taking the lock, one lock a file.
     fn record(&self, path: &Path, bytes: Option<&[u8]>) {
-        let extension = path.extension().and_then(|e| e.to_str());
-        let html = match (extension, bytes) {
-            (Some("html"), Some(bytes)) => Some(scan_html(bytes, &self.base_url)),
-            _ => None,
-        };
-        let css = match (extension, bytes) {
-            (Some("css"), Some(bytes)) => Some(css_urls(&String::from_utf8_lossy(bytes))),
-            _ => None,
+        let (html, css) = match (path.extension().and_then(|e| e.to_str()), bytes) {
+            (Some("html"), Some(bytes)) => (Some(scan_html(bytes, &self.base_url)), None),
+            (Some("css"), Some(bytes)) => (None, Some(css_urls(&String::from_utf8_lossy(bytes)))),
+            _ => (None, None),
         };
         let mut recorded = self.recorded.lock().expect("no panic holding the lock");
         recorded.files.insert(path.to_path_buf());
