@@ -74,7 +74,8 @@ export function buildSite(baseUrl) {
 /**
  * A static file server for `root`, mounted at `SUB`: directories serve their
  * index.html (and redirect to the slash form), anything missing is a 404 with
- * the site's 404.html, nothing outside the root is ever read.
+ * the site's 404.html, nothing outside the root is ever read. `?trickle=MS`
+ * sends an HTML file a block at a time, MS milliseconds apart.
  */
 export function serveFolder(root, server) {
   const rootDir = resolve(root);
@@ -121,9 +122,26 @@ export function serveFolder(root, server) {
       // No compression and no caching: every page load is measured in full.
       'Cache-Control': 'no-store',
     });
+    const pause = Number(url.searchParams.get('trickle'));
+    if (req.method === 'GET' && pause > 0 && contentType(file) === TYPES['.html']) {
+      // A slow connection: the page arrives one block at a time, `pause` ms apart, and the
+      // browser paints what it has so far each time.
+      const text = body.toString('utf8');
+      const cuts = [...text.matchAll(BLOCK_START)].map((m) => Buffer.byteLength(text.slice(0, m.index)));
+      const send = (i) => {
+        if (res.destroyed) return;
+        if (i >= cuts.length) return res.end(body.subarray(cuts.at(-1) ?? 0));
+        res.write(body.subarray(cuts[i - 1] ?? 0, cuts[i]));
+        setTimeout(send, pause, i + 1);
+      };
+      return send(0);
+    }
     res.end(req.method === 'HEAD' ? undefined : body);
   });
 }
+
+/** Where a `?trickle` response is cut: before each start tag of a block that could move others. */
+const BLOCK_START = /<(?:article|blockquote|dd|div|dl|dt|figure|footer|form|h[1-6]|header|li|main|nav|ol|p|section|table|tr|ul)[\s>]/g;
 
 /**
  * Starts a server on a free port, builds the site for that address and serves
