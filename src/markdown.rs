@@ -2,6 +2,7 @@
 //! heading ids with self-links, `@/` links between pages, safe external links,
 //! per-page footnote ids, and shortcodes that place story data in a page.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -262,15 +263,15 @@ impl Renderer<'_> {
     }
 
     /// Replaces shortcode calls outside code with their HTML.
-    fn expand_shortcodes(
+    fn expand_shortcodes<'t>(
         &self,
-        input: &Input<'_>,
+        input: &Input<'t>,
         citations: &mut Vec<String>,
         errors: &mut Vec<Diagnostic>,
-    ) -> String {
+    ) -> Cow<'t, str> {
         let text = input.markdown;
         if !text.contains("{{") {
-            return text.to_string();
+            return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(text.len());
         let mut in_fence: Option<&str> = None;
@@ -290,7 +291,7 @@ impl Renderer<'_> {
             }
             line_start += line.len();
         }
-        out
+        Cow::Owned(out)
     }
 
     fn expand_line(
