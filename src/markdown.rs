@@ -150,9 +150,11 @@ impl Renderer<'_> {
             }) => {
                 let has_alt = matches!(next, Some(Event::Text(t)) if !t.trim().is_empty());
                 if !has_alt {
+                    // As text: CowStr's Debug would show `Borrowed("…")`.
+                    let dest_url: &str = &dest_url;
                     errors.push(locate(
                         input,
-                        &dest_url,
+                        dest_url,
                         format!("the image {dest_url:?} has no alt text: describe it between the brackets, ![like this]({dest_url})"),
                     ));
                 }
@@ -722,6 +724,38 @@ mod tests {
         assert_eq!(
             places,
             [(Some(3), Some(3)), (Some(3), Some(32)), (Some(5), Some(8))]
+        );
+    }
+
+    #[test]
+    fn images_need_alt_text() {
+        let r = render("![A chart of hires by month](chart.png)").unwrap();
+        assert!(
+            r.html.contains("alt=\"A chart of hires by month\""),
+            "{}",
+            r.html
+        );
+        let errors =
+            render("Intro\n\n![](chart.png) and ![ ](files/b.png)\n\n![Fine](files/c.png)")
+                .unwrap_err();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, Some(3));
+        assert_eq!(found[0].1, Some(5));
+        assert!(
+            found[0]
+                .2
+                .starts_with("the image \"chart.png\" has no alt text"),
+            "{found:?}"
+        );
+        assert!(
+            found[1]
+                .2
+                .starts_with("the image \"files/b.png\" has no alt text"),
+            "{found:?}"
         );
     }
 
