@@ -4,7 +4,7 @@ use crate::fixture::SiteTest;
 
 fn broken_site() -> SiteTest {
     SiteTest::new()
-        .page("a.md", "title = \"A\"", "## Part one\n\nSee [B's part](@/b.md#part-two).\n\n<img src=/chart.png>\n\n[](@/b.md)\n")
+        .page("a.md", "title = \"A\"", "## Part one\n\nSee [B's part](@/b.md#part-two).\n\n<img src=/chart.png>\n\n[](@/b.md)\n\n[Nowhere](#nowhere), [part one](#part-one), [café](#caf%C3%A9).\n\n## Café {#café}\n")
         .page("b.md", "title = \"B\"", "## Part one\n\nText [away](/elsewhere/) and [gone](missing.pdf).\n")
         .file("content/chart.png", "PNG")
         .file("themes/default/static/style.css", "body{background:url(\"paper.png\")}")
@@ -20,14 +20,15 @@ fn check_reports_every_problem_located_and_writes_nothing() {
         "content/a.md:6:23: error: the link \"/b/#part-two\" points to #part-two, which b/index.html does not have",
         "content/a.md: error: the image \"/chart.png\" has no alt text",
         "content/a.md: error: the link to \"/b/\" has no text",
+        "content/a.md:12:12: error: the link \"#nowhere\" points to #nowhere, which a/index.html does not have",
         "content/b.md:6:13: error: the link \"/elsewhere/\" points to no page or file",
         "content/b.md:6:37: error: the link \"missing.pdf\" points to no page or file",
         "themes/default/static/style.css: error: the stylesheet refers to \"paper.png\"",
-        "6 errors, 0 warnings",
+        "7 errors, 0 warnings",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
-    assert!(run.stderr().contains("6 errors found"));
+    assert!(run.stderr().contains("7 errors found"));
     assert!(!site.public().exists(), "check wrote the output folder");
 }
 
@@ -41,7 +42,7 @@ fn check_speaks_json_lines_for_editors() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(lines.len(), 6);
+    assert_eq!(lines.len(), 7);
     let first = &lines[0];
     assert_eq!(first["severity"], "error");
     assert_eq!(first["path"], "content/a.md");
