@@ -738,25 +738,12 @@ mod tests {
         let errors =
             render("Intro\n\n![](chart.png) and ![ ](files/b.png)\n\n![Fine](files/c.png)")
                 .unwrap_err();
-        let found: Vec<_> = errors
-            .iter()
-            .map(|e| (e.line, e.column, e.message.as_str()))
-            .collect();
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert_eq!(found[0].0, Some(3));
-        assert_eq!(found[0].1, Some(5));
-        assert!(
-            found[0]
-                .2
-                .starts_with("the image \"chart.png\" has no alt text"),
-            "{found:?}"
-        );
-        assert!(
-            found[1]
-                .2
-                .starts_with("the image \"files/b.png\" has no alt text"),
-            "{found:?}"
-        );
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].column), (Some(3), Some(5)));
+        for (error, link) in errors.iter().zip(["chart.png", "files/b.png"]) {
+            let expected = format!("the image {link:?} has no alt text");
+            assert!(error.message.starts_with(&expected), "{errors:?}");
+        }
     }
 
     #[test]
