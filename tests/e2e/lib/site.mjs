@@ -126,8 +126,8 @@ export function serveFolder(root, server) {
     if (req.method === 'GET' && pause > 0 && contentType(file) === TYPES['.html']) {
       // A slow connection: the page arrives one block at a time, `pause` ms apart, and the
       // browser paints what it has so far each time.
-      const text = body.toString('utf8');
-      const cuts = [...text.matchAll(BLOCK_START)].map((m) => Buffer.byteLength(text.slice(0, m.index)));
+      // Read as latin1, one character a byte, so match offsets are byte offsets.
+      const cuts = [...body.toString('latin1').matchAll(BLOCK_START)].map((m) => m.index);
       const send = (i) => {
         if (res.destroyed) return;
         if (i >= cuts.length) return res.end(body.subarray(cuts.at(-1) ?? 0));
