@@ -35,14 +35,14 @@ impl<'a> StartTag<'a> {
         self.name.eq_ignore_ascii_case(name.as_bytes())
     }
 
-    /// The attributes in order, with their values decoded. A name written
-    /// twice comes twice: HTML keeps the first.
-    pub fn attributes(&self) -> impl Iterator<Item = (&'a [u8], Cow<'a, str>)> + use<'a> {
+    /// The attributes in order, with their values as written (see
+    /// [`decode`]). A name written twice comes twice: HTML keeps the first.
+    pub fn attributes(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + use<'a> {
         let mut rest = self.source;
         std::iter::from_fn(move || {
             let (name, value, after) = next_attribute(rest)?;
             rest = after;
-            Some((name, decode(value)))
+            Some((name, value))
         })
     }
 }
@@ -88,7 +88,9 @@ fn next_attribute(source: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     Some((name, raw, rest))
 }
 
-fn decode(raw: &[u8]) -> Cow<'_, str> {
+/// An attribute's value as a browser reads it, entities decoded. The checks
+/// decode only the values they read, not every `class` and `style`.
+pub fn decode(raw: &[u8]) -> Cow<'_, str> {
     let text = String::from_utf8_lossy(raw);
     if !text.contains('&') {
         return text;
@@ -268,7 +270,9 @@ mod tests {
                     let mut attributes = BTreeMap::new();
                     for (name, value) in tag.attributes() {
                         let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-                        attributes.entry(name).or_insert_with(|| value.into_owned());
+                        attributes
+                            .entry(name)
+                            .or_insert_with(|| decode(value).into_owned());
                     }
                     let name = String::from_utf8_lossy(tag.name).to_ascii_lowercase();
                     Some((name, attributes, tag.self_closing))
@@ -326,6 +330,7 @@ mod tests {
             "1 < 2 and 3 <4 <a id=a id=b href=/first/ href=/second/>t</a>",
             "<svg viewBox=\"0 0 1 1\"><path d=\"M0 0\"/></svg><input value=\"a > b\">",
             "<a href=/unterminated",
+            "<a href=a/ id=b>t</a><a href=a// >u</a><img src=x alt=/><br /><p\tid=t\n>x</p >",
         ];
         for html in documents {
             assert_eq!(ours(html), html5gum(html), "{html}");

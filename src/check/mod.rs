@@ -326,13 +326,15 @@ impl<'a> TagAttributes<'a> {
                 b"alt" => &mut read.alt,
                 b"rel" => &mut read.rel,
                 b"aria-label" | b"aria-labelledby" | b"title" => {
-                    read.labelled |= !value.trim().is_empty();
+                    read.labelled |= !html::decode(value).trim().is_empty();
                     continue;
                 }
                 _ => continue,
             };
             // HTML keeps the first of two same-named attributes.
-            slot.get_or_insert(value);
+            if slot.is_none() {
+                *slot = Some(html::decode(value));
+            }
         }
         read
     }
@@ -469,6 +471,18 @@ mod tests {
             facts.problems,
             ["the link to \"/x?a=1&b\" has no text: a screen reader would announce nothing"]
         );
+    }
+
+    #[test]
+    fn an_a_name_is_a_target_and_may_repeat_an_id() {
+        let facts = scan_html(
+            b"<p id=m><p id=c><a name=z>z</a><a name=c>c</a><p id=m><p id=caf\xc3\xa9>",
+            "https://e.org/",
+        );
+        let mut ids: Vec<&str> = facts.ids.iter().map(String::as_str).collect();
+        ids.sort();
+        assert_eq!(ids, ["c", "caf\u{e9}", "m", "z"]);
+        assert_eq!(facts.problems, ["the id \"m\" is used twice on this page"]);
     }
 
     #[test]
