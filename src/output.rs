@@ -202,7 +202,7 @@ impl Staging {
             if let Err(e) = fs::rename(&staged, target) {
                 // Put the previous site back before reporting.
                 let _ = std::fs::rename(&old, target);
-                let _ = std::fs::remove_dir_all(&staged);
+                let _ = remove_tree(&staged);
                 return Err(e);
             }
             remove_tree(&old).map_err(|e| Error::io(&old, e))?;
