@@ -100,17 +100,20 @@ impl Renderer<'_> {
         if self.options.smart_punctuation {
             options |= Options::ENABLE_SMART_PUNCTUATION;
         }
-        // One pass, event by event, with nothing collected but heading text.
-        let mut events = Parser::new_ext(&source, options).peekable();
-        let resolved = std::iter::from_fn(|| {
-            let event = events.next()?;
-            Some(self.resolve_event(event, events.peek(), input, &mut errors))
-        });
-        // After the links are resolved, so a link inside a heading is too.
-        let mut linked = LinkHeadings::new(resolved);
+        let mut events = PageEvents {
+            renderer: self,
+            input,
+            parser: Parser::new_ext(&source, options),
+            peeked: None,
+            errors,
+            headings: Vec::new(),
+            used_ids: HashSet::new(),
+        };
         let mut html = String::with_capacity(source.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, &mut linked);
-        let headings = linked.headings;
+        pulldown_cmark::html::push_html(&mut html, &mut events);
+        let PageEvents {
+            errors, headings, ..
+        } = events;
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -119,68 +122,6 @@ impl Renderer<'_> {
             headings,
             citations,
         })
-    }
-
-    /// One event with its links resolved and checked, footnote ids prefixed,
-    /// and raw HTML kept only where it is allowed. `next` is the event after
-    /// it: an image's alt text.
-    fn resolve_event<'e>(
-        &self,
-        event: Event<'e>,
-        next: Option<&Event<'e>>,
-        input: &Input<'_>,
-        errors: &mut Vec<Diagnostic>,
-    ) -> Event<'e> {
-        match event {
-            Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => match self.link_open_tag(&dest_url, &title, input) {
-                Ok(tag) => Event::Html(tag.into()),
-                Err(message) => {
-                    errors.push(locate(input, &dest_url, message));
-                    Event::Html("<a>".into())
-                }
-            },
-            Event::End(TagEnd::Link) => Event::Html("</a>".into()),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let has_alt = matches!(next, Some(Event::Text(t)) if !t.trim().is_empty());
-                if !has_alt {
-                    // As text: CowStr's Debug would show `Borrowed("…")`.
-                    let dest_url: &str = &dest_url;
-                    errors.push(locate(
-                        input,
-                        dest_url,
-                        format!("the image {dest_url:?} has no alt text: describe it between the brackets, ![like this]({dest_url})"),
-                    ));
-                }
-                let dest_url = match self.resolve_url(&dest_url, input) {
-                    Ok(url) => url.into(),
-                    Err(message) => {
-                        errors.push(locate(input, &dest_url, message));
-                        CowStr::Borrowed("")
-                    }
-                };
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::FootnoteReference(label) => {
-                Event::FootnoteReference(prefixed(input.id_prefix, &label))
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                Event::Start(Tag::FootnoteDefinition(prefixed(input.id_prefix, &label)))
-            }
-            Event::Html(html) | Event::InlineHtml(html) if !input.allow_html => Event::Text(html),
-            other => other,
-        }
     }
 
     /// Renders a field of story data (`file_text` is the data file, `markdown`
@@ -209,7 +150,8 @@ impl Renderer<'_> {
     }
 
     /// Resolves `@/` links and refuses schemes that run code.
-    fn resolve_url(&self, url: &str, input: &Input<'_>) -> Result<String, String> {
+    /// The URL as written when nothing changes, which is most of them.
+    fn resolve_url<'u>(&self, url: &'u str, input: &Input<'_>) -> Result<Cow<'u, str>, String> {
         if let Some(target) = url.strip_prefix("@/") {
             let (key, fragment) = target
                 .split_once('#')
@@ -220,7 +162,8 @@ impl Renderer<'_> {
             return Ok(match fragment {
                 Some(fragment) => format!("{link}#{fragment}"),
                 None => link,
-            });
+            }
+            .into());
         }
         if !is_safe_url(url) {
             return Err(format!(
@@ -231,10 +174,10 @@ impl Renderer<'_> {
             let path = url.split(['#', '?']).next().unwrap_or_default();
             let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
             if (input.is_file_beside)(&path) {
-                return Ok(format!("{}{url}", input.files_link));
+                return Ok(format!("{}{url}", input.files_link).into());
             }
         }
-        Ok(url.to_string())
+        Ok(Cow::Borrowed(url))
     }
 
     fn link_open_tag(&self, dest: &str, title: &str, input: &Input<'_>) -> Result<String, String> {
@@ -439,43 +382,107 @@ fn locate(input: &Input<'_>, dest: &str, message: String) -> Diagnostic {
     }
 }
 
-/// Replaces each heading's events with one piece of HTML (see
-/// [`heading_html`]) as they pass, and keeps the headings it saw.
-struct LinkHeadings<I> {
-    events: I,
+/// A page's events on their way to HTML: links resolved and checked,
+/// footnote ids prefixed, raw HTML kept only where it is allowed, and each
+/// heading replaced by one piece of HTML (see [`heading_html`]). One adapter
+/// rather than a chain of them, since every event of every page passes here.
+struct PageEvents<'r, 'e> {
+    renderer: &'r Renderer<'r>,
+    input: &'r Input<'r>,
+    parser: Parser<'e>,
+    /// The event after an image, read early for the image's alt text.
+    peeked: Option<Event<'e>>,
+    errors: Vec<Diagnostic>,
     headings: Vec<Heading>,
     used_ids: HashSet<String>,
 }
 
-impl<I> LinkHeadings<I> {
-    fn new(events: I) -> Self {
-        LinkHeadings {
-            events,
-            headings: Vec::new(),
-            used_ids: HashSet::new(),
-        }
-    }
-}
-
-impl<'e, I: Iterator<Item = Event<'e>>> Iterator for LinkHeadings<I> {
+impl<'e> Iterator for PageEvents<'_, 'e> {
     type Item = Event<'e>;
 
     fn next(&mut self) -> Option<Event<'e>> {
-        let event = self.events.next()?;
+        // Links are resolved before a heading is rendered, so a link inside
+        // a heading is too.
+        let event = self.next_resolved()?;
         let Event::Start(Tag::Heading {
             level, id, classes, ..
         }) = event
         else {
             return Some(event);
         };
-        let inner: Vec<Event<'e>> = self
-            .events
-            .by_ref()
-            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-            .collect();
+        let mut inner = Vec::new();
+        while let Some(event) = self.next_resolved() {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+            inner.push(event);
+        }
         let (html, heading) = heading_html(level, id, &classes, inner, &mut self.used_ids);
         self.headings.push(heading);
         Some(Event::Html(html.into()))
+    }
+}
+
+impl<'e> PageEvents<'_, 'e> {
+    fn next_resolved(&mut self) -> Option<Event<'e>> {
+        let event = self.peeked.take().or_else(|| self.parser.next())?;
+        Some(self.resolve(event))
+    }
+
+    fn resolve(&mut self, event: Event<'e>) -> Event<'e> {
+        let (renderer, input) = (self.renderer, self.input);
+        match event {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => match renderer.link_open_tag(&dest_url, &title, input) {
+                Ok(tag) => Event::Html(tag.into()),
+                Err(message) => {
+                    self.errors.push(locate(input, &dest_url, message));
+                    Event::Html("<a>".into())
+                }
+            },
+            Event::End(TagEnd::Link) => Event::Html("</a>".into()),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.peeked = self.parser.next();
+                let has_alt = matches!(&self.peeked, Some(Event::Text(t)) if !t.trim().is_empty());
+                if !has_alt {
+                    // As text: CowStr's Debug would show `Borrowed("…")`.
+                    let dest_url: &str = &dest_url;
+                    self.errors.push(locate(
+                        input,
+                        dest_url,
+                        format!("the image {dest_url:?} has no alt text: describe it between the brackets, ![like this]({dest_url})"),
+                    ));
+                }
+                let dest_url = match renderer.resolve_url(&dest_url, input) {
+                    Ok(Cow::Borrowed(_)) => dest_url,
+                    Ok(Cow::Owned(url)) => url.into(),
+                    Err(message) => {
+                        self.errors.push(locate(input, &dest_url, message));
+                        CowStr::Borrowed("")
+                    }
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::FootnoteReference(label) => {
+                Event::FootnoteReference(prefixed(input.id_prefix, &label))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                Event::Start(Tag::FootnoteDefinition(prefixed(input.id_prefix, &label)))
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !input.allow_html => Event::Text(html),
+            other => other,
+        }
     }
 }
 
@@ -507,21 +514,21 @@ fn heading_html(
     };
     let mut id = base.clone();
     let mut n = 1;
-    while !used_ids.insert(id.clone()) {
+    while used_ids.contains(&id) {
         id = format!("{base}-{n}");
         n += 1;
     }
-    // Links reach here as `Html`, already resolved by `resolve_event`.
+    used_ids.insert(id.clone());
+    // Links reach here as `Html`, already resolved by `PageEvents`.
     let holds_link = inner.iter().any(|e| {
         matches!(
             e,
             Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_)
         )
     });
-    let mut content = String::new();
-    pulldown_cmark::html::push_html(&mut content, inner.into_iter());
     let level_number = level as u8;
-    let mut html = format!("<h{level_number} id=\"");
+    let mut html = String::with_capacity(2 * title.len() + 2 * id.len() + 64);
+    let _ = write!(html, "<h{level_number} id=\"");
     escape_html(&mut html, &id).expect("writing to a String");
     html.push('"');
     if !classes.is_empty() {
@@ -529,20 +536,24 @@ fn heading_html(
         escape_html(&mut html, &classes.join(" ")).expect("writing to a String");
         html.push('"');
     }
+    html.push('>');
     if title.trim().is_empty() {
         // No words to name a link by (`##` alone, or only an image): the
         // heading keeps its id and gets no self-link.
-        let _ = write!(html, ">{content}");
+        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
     } else if holds_link {
-        let _ = write!(html, ">{content} <a class=\"heading-anchor\" href=\"#");
+        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+        html.push_str(" <a class=\"heading-anchor\" href=\"#");
         escape_href(&mut html, &id).expect("writing to a String");
         html.push_str("\" aria-label=\"Link to this section: ");
         escape_html(&mut html, &title).expect("writing to a String");
         html.push_str("\"><span aria-hidden=\"true\">#</span></a>");
     } else {
-        html.push_str("><a href=\"#");
+        html.push_str("<a href=\"#");
         escape_href(&mut html, &id).expect("writing to a String");
-        let _ = write!(html, "\">{content}</a>");
+        html.push_str("\">");
+        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+        html.push_str("</a>");
     }
     let _ = writeln!(html, "</h{level_number}>");
     (

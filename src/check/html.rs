@@ -91,7 +91,12 @@ fn next_attribute(source: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
 /// An attribute's value as a browser reads it, entities decoded. The checks
 /// decode only the values they read, not every `class` and `style`.
 pub fn decode(raw: &[u8]) -> Cow<'_, str> {
-    let text = String::from_utf8_lossy(raw);
+    // `from_utf8` checks ASCII a word at a time; the lossy path goes byte by
+    // byte, and is needed only for a page that is not UTF-8.
+    let text = match std::str::from_utf8(raw) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(raw),
+    };
     if !text.contains('&') {
         return text;
     }
@@ -260,6 +265,14 @@ mod tests {
     use super::*;
 
     type Tag = (String, BTreeMap<String, String>, bool);
+
+    #[test]
+    fn values_decode_entities_and_survive_bytes_that_are_not_utf8() {
+        assert!(matches!(decode(b"/a/b#c"), Cow::Borrowed("/a/b#c")));
+        assert_eq!(decode(b"a&amp;b&#x27;c"), "a&b'c");
+        assert_eq!(decode("caf\u{e9}".as_bytes()), "caf\u{e9}");
+        assert_eq!(decode(b"a\xffb&lt;"), "a\u{fffd}b<");
+    }
 
     /// Start tags (name, attributes with the first of each name, self-closing)
     /// and end tags (`/name`), as this tokenizer reads them.

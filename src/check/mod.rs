@@ -6,11 +6,14 @@ mod html;
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
+// Every page's ids and every output path pass through these maps; the keys
+// are our own, so the std hasher's defence against crafted keys buys nothing
+// and costs more than the rest of the lookup.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use self::html::Token;
 use crate::content::Page;
