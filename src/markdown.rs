@@ -149,8 +149,8 @@ impl Renderer<'_> {
         })
     }
 
-    /// Resolves `@/` links and refuses schemes that run code.
-    /// The URL as written when nothing changes, which is most of them.
+    /// Resolves `@/` links and refuses schemes that run code. A URL that
+    /// needs no change, as most do, is borrowed as written.
     fn resolve_url<'u>(&self, url: &'u str, input: &Input<'_>) -> Result<Cow<'u, str>, String> {
         if let Some(target) = url.strip_prefix("@/") {
             let (key, fragment) = target
