@@ -514,11 +514,10 @@ fn heading_html(
     };
     let mut id = base.clone();
     let mut n = 1;
-    while used_ids.contains(&id) {
+    while !used_ids.insert(id.clone()) {
         id = format!("{base}-{n}");
         n += 1;
     }
-    used_ids.insert(id.clone());
     // Links reach here as `Html`, already resolved by `PageEvents`.
     let holds_link = inner.iter().any(|e| {
         matches!(
@@ -527,8 +526,7 @@ fn heading_html(
         )
     });
     let level_number = level as u8;
-    let mut html = String::with_capacity(2 * title.len() + 2 * id.len() + 64);
-    let _ = write!(html, "<h{level_number} id=\"");
+    let mut html = format!("<h{level_number} id=\"");
     escape_html(&mut html, &id).expect("writing to a String");
     html.push('"');
     if !classes.is_empty() {

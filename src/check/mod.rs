@@ -335,9 +335,7 @@ impl<'a> TagAttributes<'a> {
                 _ => continue,
             };
             // HTML keeps the first of two same-named attributes.
-            if slot.is_none() {
-                *slot = Some(html::decode(value));
-            }
+            slot.get_or_insert_with(|| html::decode(value));
         }
         read
     }
