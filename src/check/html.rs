@@ -24,28 +24,18 @@ pub enum Token<'a> {
 #[derive(Debug, PartialEq, Eq)]
 pub struct StartTag<'a> {
     pub name: &'a [u8],
-    /// The attributes as written, between the name and the closing `>`.
-    source: &'a [u8],
     pub self_closing: bool,
 }
 
-impl<'a> StartTag<'a> {
+impl StartTag<'_> {
     /// Whether the tag is named `name` (lowercase), ignoring case.
     pub fn is(&self, name: &str) -> bool {
         self.name.eq_ignore_ascii_case(name.as_bytes())
     }
-
-    /// The attributes in order, with their values as written (see
-    /// [`decode`]). A name written twice comes twice: HTML keeps the first.
-    pub fn attributes(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + use<'a> {
-        let mut rest = self.source;
-        std::iter::from_fn(move || {
-            let (name, value, after) = next_attribute(rest)?;
-            rest = after;
-            Some((name, value))
-        })
-    }
 }
+
+/// One attribute: its name and its value as written (see [`decode`]).
+pub type Attribute<'a> = (&'a [u8], &'a [u8]);
 
 /// Reads one `name`, `name=value`, `name="value"` or `name='value'` from the
 /// start of `source`. Returns the name, the value as written and what follows.
@@ -115,10 +105,13 @@ const RAW_TEXT_ELEMENTS: [&[u8]; 8] = [
     b"noframes",
 ];
 
-/// The tokens of an HTML document, in order.
+/// The tokens of an HTML document, in order. After a start tag,
+/// [`Tokens::attributes`] holds its attributes.
 pub struct Tokens<'a> {
     html: &'a [u8],
     at: usize,
+    /// The attributes of the last start tag, read once while finding its end.
+    attributes: Vec<Attribute<'a>>,
     /// Set after a tag whose contents are text up to its end tag (`script`, `title`…).
     raw_text_until: Option<&'static [u8]>,
 }
@@ -128,8 +121,15 @@ impl<'a> Tokens<'a> {
         Tokens {
             html,
             at: 0,
+            attributes: Vec::new(),
             raw_text_until: None,
         }
+    }
+
+    /// The attributes of the start tag just returned, in order. A name
+    /// written twice comes twice: HTML keeps the first.
+    pub fn attributes(&self) -> &[Attribute<'a>] {
+        &self.attributes
     }
 
     fn skip_past(&mut self, needle: &[u8]) {
@@ -162,8 +162,9 @@ impl<'a> Tokens<'a> {
     }
 
     /// Reads a start or end tag's name and attributes from just after `<` or
-    /// `</`. A tag the document ends inside is no tag, as in HTML.
-    fn tag(&mut self) -> Option<(&'a [u8], &'a [u8], bool)> {
+    /// `</`, keeping the attributes. A tag the document ends inside is no
+    /// tag, as in HTML.
+    fn tag(&mut self) -> Option<(&'a [u8], bool)> {
         let rest = &self.html[self.at..];
         let name_len = rest
             .iter()
@@ -171,6 +172,7 @@ impl<'a> Tokens<'a> {
             .unwrap_or(rest.len());
         let (name, after_name) = rest.split_at(name_len);
         // The tag ends at the first `>` that is not inside an attribute.
+        self.attributes.clear();
         let mut attributes = after_name;
         let mut self_closing = false;
         loop {
@@ -184,18 +186,18 @@ impl<'a> Tokens<'a> {
                 attributes = &attributes[skip..];
                 break;
             }
-            let Some((_, _, after)) = next_attribute(attributes) else {
+            let Some((name, value, after)) = next_attribute(attributes) else {
                 break;
             };
+            self.attributes.push((name, value));
             attributes = after;
         }
         if attributes.is_empty() {
             self.at = self.html.len();
             return None;
         }
-        let inside = &after_name[..after_name.len() - attributes.len()];
-        self.at += name_len + inside.len() + 1;
-        Some((name, inside, self_closing))
+        self.at += rest.len() - attributes.len() + 1;
+        Some((name, self_closing))
     }
 }
 
@@ -230,17 +232,13 @@ impl<'a> Iterator for Tokens<'a> {
                 }
                 Some(b'/') if rest.get(2).is_some_and(u8::is_ascii_alphabetic) => {
                     self.at += 2;
-                    let (name, _, _) = self.tag()?;
+                    let (name, _) = self.tag()?;
                     return Some(Token::EndTag(name));
                 }
                 Some(b) if b.is_ascii_alphabetic() => {
                     self.at += 1;
-                    let (name, source, self_closing) = self.tag()?;
-                    let tag = StartTag {
-                        name,
-                        source,
-                        self_closing,
-                    };
+                    let (name, self_closing) = self.tag()?;
+                    let tag = StartTag { name, self_closing };
                     self.raw_text_until = RAW_TEXT_ELEMENTS
                         .iter()
                         .find(|name| tag.name.eq_ignore_ascii_case(name))
@@ -277,27 +275,30 @@ mod tests {
     /// Start tags (name, attributes with the first of each name, self-closing)
     /// and end tags (`/name`), as this tokenizer reads them.
     fn ours(html: &str) -> Vec<Tag> {
-        Tokens::new(html.as_bytes())
-            .filter_map(|token| match token {
+        let mut tokens = Tokens::new(html.as_bytes());
+        let mut read = Vec::new();
+        while let Some(token) = tokens.next() {
+            read.push(match token {
                 Token::StartTag(tag) => {
                     let mut attributes = BTreeMap::new();
-                    for (name, value) in tag.attributes() {
+                    for (name, value) in tokens.attributes() {
                         let name = String::from_utf8_lossy(name).to_ascii_lowercase();
                         attributes
                             .entry(name)
                             .or_insert_with(|| decode(value).into_owned());
                     }
                     let name = String::from_utf8_lossy(tag.name).to_ascii_lowercase();
-                    Some((name, attributes, tag.self_closing))
+                    (name, attributes, tag.self_closing)
                 }
-                Token::EndTag(name) => Some((
+                Token::EndTag(name) => (
                     format!("/{}", String::from_utf8_lossy(name).to_ascii_lowercase()),
                     BTreeMap::new(),
                     false,
-                )),
-                Token::Text(_) => None,
-            })
-            .collect()
+                ),
+                Token::Text(_) => continue,
+            });
+        }
+        read
     }
 
     /// The same, as html5gum (a complete HTML5 tokenizer) reads them.

@@ -232,7 +232,7 @@ impl Target {
             None => (link, None),
         };
         let path = path.split('?').next().unwrap_or_default();
-        let fragment = fragment.map(percent_decode);
+        let fragment = fragment.map(|f| percent_decode(f.to_string()));
         let site_path = if let Some(rest) = path.strip_prefix(base_url) {
             rest.to_string()
         } else if path.is_empty() {
@@ -252,7 +252,7 @@ impl Target {
             crate::content::join_url_path(&dir, path)
         };
         Some(Target::Internal {
-            file: PathBuf::from(percent_decode(&site_path)),
+            file: PathBuf::from(percent_decode(site_path)),
             fragment,
         })
     }
@@ -261,12 +261,18 @@ impl Target {
 /// Whether a link leaves the site for a place the checks cannot see without
 /// the network: another host, or a scheme such as `mailto:`.
 fn leads_elsewhere(link: &str, base_url: &str) -> bool {
-    let path = link.trim().split(['#', '?']).next().unwrap_or_default();
+    let link = link.trim();
+    let path = &link[..memchr::memchr2(b'#', b'?', link.as_bytes()).unwrap_or(link.len())];
     !path.starts_with(base_url) && (path.contains(':') || path.starts_with("//"))
 }
 
-fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text)
+/// `%20` and the like decoded. Most links have none, and keep their text:
+/// a search for `%` is cheaper than decoding.
+fn percent_decode(text: String) -> String {
+    if !text.contains('%') {
+        return text;
+    }
+    percent_encoding::percent_decode_str(&text)
         .decode_utf8_lossy()
         .into_owned()
 }
@@ -311,9 +317,9 @@ struct TagAttributes<'a> {
 }
 
 impl<'a> TagAttributes<'a> {
-    fn read(tag: &html::StartTag<'a>) -> Self {
+    fn read(attributes: &[html::Attribute<'a>]) -> Self {
         let mut read = TagAttributes::default();
-        for (name, value) in tag.attributes() {
+        for &(name, value) in attributes {
             // Lowercased on the stack: no attribute read here is longer than 15 bytes.
             let mut lower = [0u8; 15];
             let Some(lower) = lower.get_mut(..name.len()) else {
@@ -358,10 +364,11 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
     let mut facts = HtmlFacts::default();
     // The open link, if any: (its href, whether it has a name a screen reader can announce).
     let mut open_link: Option<(String, bool)> = None;
-    for token in html::Tokens::new(bytes) {
+    let mut tokens = html::Tokens::new(bytes);
+    while let Some(token) = tokens.next() {
         match token {
             Token::StartTag(tag) => {
-                let attributes = TagAttributes::read(&tag);
+                let attributes = TagAttributes::read(tokens.attributes());
                 if let Some(id) = &attributes.id
                     && !facts.ids.insert(id.to_string())
                 {
@@ -526,8 +533,17 @@ mod tests {
                 fragment: None
             })
         );
+        assert_eq!(
+            t("/sub/caf%C3%A9%20bar/?q=a:b#x%20y"),
+            Some(Target::Internal {
+                file: "caf\u{e9} bar/".into(),
+                fragment: Some("x y".into())
+            }),
+            "decoded, and a `:` in the query is no scheme"
+        );
         assert_eq!(t("https://other.org/"), None);
         assert_eq!(t("mailto:a@b.c"), None);
+        assert_eq!(t("//cdn.org/x#a:b"), None);
     }
 
     #[test]
