@@ -110,7 +110,8 @@ const RAW_TEXT_ELEMENTS: [&[u8]; 8] = [
 pub struct Tokens<'a> {
     html: &'a [u8],
     at: usize,
-    /// The attributes of the last start tag, read once while finding its end.
+    /// The attributes of the last tag read, start or end, kept as they were
+    /// read while finding its end.
     attributes: Vec<Attribute<'a>>,
     /// Set after a tag whose contents are text up to its end tag (`script`, `title`…).
     raw_text_until: Option<&'static [u8]>,
@@ -126,8 +127,9 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    /// The attributes of the start tag just returned, in order. A name
-    /// written twice comes twice: HTML keeps the first.
+    /// The attributes of the start tag just returned, in order; call it
+    /// before the next token. A name written twice comes twice: HTML keeps
+    /// the first.
     pub fn attributes(&self) -> &[Attribute<'a>] {
         &self.attributes
     }
