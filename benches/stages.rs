@@ -209,7 +209,7 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("minify");
     group.throughput(Throughput::Bytes(html.len() as u64));
     group.bench_function("minify_html", |b| {
-        b.iter(|| output::minify_html(black_box(&html)))
+        b.iter(|| output::minify_html(black_box(html.as_bytes())))
     });
     group.finish();
 }

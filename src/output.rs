@@ -18,13 +18,13 @@ pub trait Sink: Sync {
 }
 
 /// Minifies a whole HTML page, with its inline CSS and JS.
-pub fn minify_html(html: &str) -> Vec<u8> {
+pub fn minify_html(html: &[u8]) -> Vec<u8> {
     let cfg = minify_html::Cfg {
         minify_css: true,
         minify_js: true,
         ..minify_html::Cfg::new()
     };
-    minify_html::minify(html.as_bytes(), &cfg)
+    minify_html::minify(html, &cfg)
 }
 
 /// Minifies a stylesheet or script file with the same minifiers minify-html
@@ -37,7 +37,7 @@ pub fn minify_static(extension: &str, text: &str) -> Vec<u8> {
         _ => return text.as_bytes().to_vec(),
     };
     let wrapped = format!("<{tag}>{text}</{tag}>");
-    let minified = minify_html(&wrapped);
+    let minified = minify_html(wrapped.as_bytes());
     let open = format!("<{tag}>");
     let close = format!("</{tag}>");
     match minified

@@ -452,8 +452,7 @@ impl Site {
     }
 
     /// `site` for templates: `pages`, every page's summary (`summaries`, by
-    /// page index) in listing order, and `nav`. A large site has thousands of
-    /// summaries: they are serialized on every core.
+    /// page index) in listing order, and `nav`.
     fn site_value(&self, summaries: &[PageSummary]) -> Value {
         let mut pages: Vec<&PageSummary> = summaries.iter().collect();
         sort_summaries(&mut pages);
@@ -466,20 +465,14 @@ impl Site {
             .map(|(_, s)| s)
             .collect();
         sort_summaries(&mut nav);
-        let values = |list: &[&PageSummary]| -> Vec<Value> {
-            list.par_iter()
-                .with_max_len(crate::PAGES_PER_TASK)
-                .map(Value::from_serializable)
-                .collect()
-        };
         Value::from(BTreeMap::from([
-            ("pages", values(&pages)),
-            ("nav", values(&nav)),
+            ("pages", values_of(&pages)),
+            ("nav", values_of(&nav)),
         ]))
     }
 
     fn summary(&self, page: &Page) -> PageSummary {
-        PageSummary {
+        let mut summary = PageSummary {
             key: page.key.clone(),
             title: page.front.title.clone(),
             description: page.front.description.clone().unwrap_or_default(),
@@ -489,7 +482,10 @@ impl Site {
             updated: page.front.updated.and_then(DateInfo::from_toml),
             weight: page.front.weight.unwrap_or(0),
             is_section: page.is_section,
-        }
+            value: Value::none(),
+        };
+        summary.value = Value::from_serializable(&summary);
+        summary
     }
 
     fn template_for(&self, page: &Page) -> Result<String> {
@@ -556,27 +552,27 @@ impl Site {
                 .map(|(_, s)| s)
                 .collect();
             sort_summaries_by(&mut children, page.front.sort_by);
-            children
+            values_of(&children)
         } else {
             Vec::new()
         };
         let view = PageView {
             changed_since_publication: matches!((&summary.date, &summary.updated), (Some(d), Some(u)) if d.datetime != u.datetime),
-            summary,
             source: page.source.to_string_lossy().replace('\\', "/"),
             content_html: &body.html,
             headings: &body.headings,
             citations,
             extra: &page.front.extra,
-            pages,
         };
         let mut context = prepared.shared.context();
-        context.insert("page", &view);
+        context.insert_value("page", view.value(summary, pages));
         context.insert("current_path", &page.path);
-        let html = self
-            .templates
-            .render(&template, &context, Some(&page.source))?;
-        sink.emit(&page.output_file(), &self.finish_html(&html))
+        // The theme's markup around a page is a few kilobytes at most.
+        let size_hint = body.html.len() + 4096;
+        let html =
+            self.templates
+                .render_bytes(&template, &context, Some(&page.source), size_hint)?;
+        sink.emit(&page.output_file(), &self.finish_html(html))
     }
 
     fn render_not_found(&self, shared: &SharedContext, sink: &dyn Sink) -> Result<()> {
@@ -585,15 +581,17 @@ impl Site {
         }
         let mut context = shared.context();
         context.insert("current_path", "404.html");
-        let html = self.templates.render("404.html", &context, None)?;
-        sink.emit(Path::new("404.html"), &self.finish_html(&html))
+        let html = self
+            .templates
+            .render_bytes("404.html", &context, None, 4096)?;
+        sink.emit(Path::new("404.html"), &self.finish_html(html))
     }
 
-    fn finish_html(&self, html: &str) -> Vec<u8> {
+    fn finish_html(&self, html: Vec<u8>) -> Vec<u8> {
         let minified = if self.minify {
-            output::minify_html(html)
+            output::minify_html(&html)
         } else {
-            html.as_bytes().to_vec()
+            html
         };
         match &self.inject_script {
             Some(script) => inject_before_body_end(minified, script),
@@ -942,6 +940,7 @@ impl DateInfo {
     }
 }
 
+/// What a page shows in listings and is sorted by.
 #[derive(Debug, Clone, Serialize)]
 struct PageSummary {
     key: String,
@@ -953,6 +952,16 @@ struct PageSummary {
     updated: Option<DateInfo>,
     weight: i64,
     is_section: bool,
+    /// The fields above as templates see them, made once: a tera value is
+    /// shared, not copied, by `site.pages`, `site.nav`, the section's
+    /// `page.pages` and the page itself, where a large site would otherwise
+    /// serialize each summary three times.
+    #[serde(skip)]
+    value: Value,
+}
+
+fn values_of(summaries: &[&PageSummary]) -> Vec<Value> {
+    summaries.iter().map(|s| s.value.clone()).collect()
 }
 
 /// Sorts a section's pages as its front matter asks. Ties go by title, then
@@ -988,16 +997,27 @@ fn sort_summaries(pages: &mut [&PageSummary]) {
     });
 }
 
+/// What `page` holds for templates besides its summary and, for a section, `pages`.
 #[derive(Serialize)]
 struct PageView<'a> {
-    #[serde(flatten)]
-    summary: &'a PageSummary,
     source: String,
     changed_since_publication: bool,
     content_html: &'a str,
     headings: &'a [Heading],
     citations: Vec<Citation>,
     extra: &'a toml::Table,
-    /// For a section: its pages.
-    pages: Vec<&'a PageSummary>,
+}
+
+impl PageView<'_> {
+    /// `page`: the summary's fields, then these, then `pages`.
+    fn value(&self, summary: &PageSummary, pages: Vec<Value>) -> Value {
+        let mut page = summary.value.clone().into_map().unwrap_or_default();
+        page.extend(
+            Value::from_serializable(self)
+                .into_map()
+                .unwrap_or_default(),
+        );
+        page.insert("pages".into(), Value::from(pages));
+        Value::from(page)
+    }
 }

@@ -81,6 +81,23 @@ impl Templates {
             .map_err(|e| self.diagnostic(e, for_page).into())
     }
 
+    /// Renders `name` as [`Templates::render`] does, into UTF-8 bytes with
+    /// room for `size_hint` of them: a page's Markdown is most of its HTML,
+    /// and room made up front saves copying a long page as it grows.
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        context: &Context,
+        for_page: Option<&Path>,
+        size_hint: usize,
+    ) -> Result<Vec<u8>> {
+        let mut html = Vec::with_capacity(size_hint);
+        self.tera
+            .render_to(name, context, &mut html)
+            .map_err(|e| self.diagnostic(e, for_page))?;
+        Ok(html)
+    }
+
     fn diagnostic(&self, error: tera::Error, for_page: Option<&Path>) -> Diagnostic {
         let suffix = for_page
             .map(|p| format!(" (while rendering {})", p.display()))
