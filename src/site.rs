@@ -567,8 +567,7 @@ impl Site {
         let mut context = prepared.shared.context();
         context.insert_value("page", view.value(summary, pages));
         context.insert("current_path", &page.path);
-        // The theme's markup around a page is a few kilobytes at most.
-        let size_hint = body.html.len() + 4096;
+        let size_hint = body.html.len() + THEME_MARKUP_HINT;
         let html =
             self.templates
                 .render_bytes(&template, &context, Some(&page.source), size_hint)?;
@@ -583,7 +582,7 @@ impl Site {
         context.insert("current_path", "404.html");
         let html = self
             .templates
-            .render_bytes("404.html", &context, None, 4096)?;
+            .render_bytes("404.html", &context, None, THEME_MARKUP_HINT)?;
         sink.emit(Path::new("404.html"), &self.finish_html(html))
     }
 
@@ -939,6 +938,10 @@ impl DateInfo {
         })
     }
 }
+
+/// Room for the theme's markup around a page's Markdown, when a page's HTML
+/// buffer is made: a few kilobytes at most.
+const THEME_MARKUP_HINT: usize = 4096;
 
 /// What a page shows in listings and is sorted by.
 #[derive(Debug, Clone, Serialize)]
