@@ -57,6 +57,9 @@ pub struct MarkdownConfig {
     /// `rel` values added to links that leave the site.
     pub external_links_rel: Vec<String>,
     pub external_links_new_tab: bool,
+    /// Whether each heading links to itself (its `#id`), for readers who
+    /// share a section. Off, headings keep their ids and only the ids.
+    pub heading_links: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -65,6 +68,7 @@ impl Default for MarkdownConfig {
             smart_punctuation: true,
             external_links_rel: vec!["noopener".into(), "noreferrer".into()],
             external_links_new_tab: false,
+            heading_links: true,
         }
     }
 }

@@ -419,7 +419,9 @@ impl<'e> Iterator for PageEvents<'_, 'e> {
             self.resolve(&mut event);
             inner.push(event);
         }
-        let (html, heading) = heading_html(level, id, &classes, inner, &mut self.used_ids);
+        let self_link = self.renderer.options.heading_links;
+        let (html, heading) =
+            heading_html(level, id, &classes, inner, self_link, &mut self.used_ids);
         self.headings.push(heading);
         Some(Event::Html(html.into()))
     }
@@ -481,15 +483,16 @@ impl<'e> PageEvents<'_, 'e> {
     }
 }
 
-/// Renders one heading with a unique id. Its text is the link to itself, as
-/// in mdBook: the lightest markup, named by the heading's own words. A heading
-/// that already holds a link (or raw HTML, which may) cannot be wrapped in
-/// another, so it gets a separate `#` link after its text.
+/// Renders one heading with a unique id. With `self_link`, its text is the
+/// link to itself, as in mdBook: the lightest markup, named by the heading's
+/// own words. A heading that already holds a link (or raw HTML, which may)
+/// cannot be wrapped in another, so it gets a separate `#` link after its text.
 fn heading_html(
     level: HeadingLevel,
     explicit_id: Option<CowStr<'_>>,
     classes: &[CowStr<'_>],
     inner: Vec<Event<'_>>,
+    self_link: bool,
     used_ids: &mut HashSet<String>,
 ) -> (String, Heading) {
     let title: String = inner
@@ -530,7 +533,7 @@ fn heading_html(
         html.push('"');
     }
     html.push('>');
-    if title.trim().is_empty() {
+    if !self_link || title.trim().is_empty() {
         // No words to name a link by (`##` alone, or only an image): the
         // heading keeps its id and gets no self-link.
         pulldown_cmark::html::push_html(&mut html, inner.into_iter());
@@ -586,10 +589,13 @@ mod tests {
     }
 
     fn render(markdown: &str) -> Result<Rendered, Vec<Diagnostic>> {
-        let options = MarkdownConfig::default();
+        render_with(&MarkdownConfig::default(), markdown)
+    }
+
+    fn render_with(options: &MarkdownConfig, markdown: &str) -> Result<Rendered, Vec<Diagnostic>> {
         let resolve = |key: &str| (key == "timeline.md").then(|| "/base/timeline/".to_string());
         let renderer = Renderer {
-            options: &options,
+            options,
             base_url: "https://example.org/base/",
             resolve_page: &resolve,
             shortcodes: &NoShortcodes,
@@ -639,6 +645,22 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn without_heading_links_headings_keep_their_ids_and_link_nowhere() {
+        let options = MarkdownConfig {
+            heading_links: false,
+            ..MarkdownConfig::default()
+        };
+        let r = render_with(&options, "## Hello *world*\n\n## See [it](#top)\n").unwrap();
+        assert_eq!(
+            r.html,
+            "<h2 id=\"hello-world\">Hello <em>world</em></h2>\n\
+             <h2 id=\"see-it\">See <a href=\"#top\">it</a></h2>\n"
+        );
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["hello-world", "see-it"]);
     }
 
     #[test]

@@ -67,6 +67,25 @@ fn headings_get_unique_ids_with_self_links() {
 }
 
 #[test]
+fn heading_links_can_be_turned_off_keeping_the_ids() {
+    let site = SiteTest::new()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n\
+             [markdown]\nheading_links = false\n",
+        )
+        .page(
+            "a.md",
+            "title = \"A\"",
+            "## Who pays?\n\nSee [who pays](#who-pays).\n",
+        );
+    site.build().ok();
+    let html = site.read("a/index.html");
+    assert!(html.contains("<h2 id=who-pays>Who pays?</h2>"), "{html}");
+    assert_eq!(html.matches("href=#who-pays").count(), 1, "{html}");
+}
+
+#[test]
 fn a_heading_without_words_builds_without_an_empty_link() {
     // A self-link would have no text, which the checks refuse.
     let site = SiteTest::new().page("a.md", "title = \"A\"", "##\n\nText.\n");
