@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::config::MarkdownConfig;
@@ -180,31 +180,38 @@ impl Renderer<'_> {
         Ok(Cow::Borrowed(url))
     }
 
-    fn link_open_tag(&self, dest: &str, title: &str, input: &Input<'_>) -> Result<String, String> {
-        let url = self.resolve_url(dest, input)?;
+    /// A link to another host, which may get `rel` and `target`.
+    fn is_external(&self, url: &str) -> bool {
+        (url.starts_with("https://") || url.starts_with("http://"))
+            && !url.starts_with(self.base_url)
+    }
+
+    fn marks_external_links(&self) -> bool {
+        !self.options.external_links_rel.is_empty() || self.options.external_links_new_tab
+    }
+
+    /// The opening tag of a link to another host, with the site's `rel`
+    /// and `target`.
+    fn external_link_tag(&self, url: &str, title: &str) -> String {
         let mut tag = String::from("<a href=\"");
-        escape_href(&mut tag, &url).expect("writing to a String");
+        escape_href(&mut tag, url).expect("writing to a String");
         tag.push('"');
         if !title.is_empty() {
             tag.push_str(" title=\"");
             escape_html(&mut tag, title).expect("writing to a String");
             tag.push('"');
         }
-        let external = (url.starts_with("https://") || url.starts_with("http://"))
-            && !url.starts_with(self.base_url);
-        if external {
-            if !self.options.external_links_rel.is_empty() {
-                tag.push_str(" rel=\"");
-                escape_html(&mut tag, &self.options.external_links_rel.join(" "))
-                    .expect("writing to a String");
-                tag.push('"');
-            }
-            if self.options.external_links_new_tab {
-                tag.push_str(" target=\"_blank\"");
-            }
+        if !self.options.external_links_rel.is_empty() {
+            tag.push_str(" rel=\"");
+            escape_html(&mut tag, &self.options.external_links_rel.join(" "))
+                .expect("writing to a String");
+            tag.push('"');
+        }
+        if self.options.external_links_new_tab {
+            tag.push_str(" target=\"_blank\"");
         }
         tag.push('>');
-        Ok(tag)
+        tag
     }
 
     /// Replaces shortcode calls outside code with their HTML.
@@ -367,8 +374,10 @@ pub fn is_safe_url(url: &str) -> bool {
     let first_separator = url.find(['/', '?', '#']);
     match (scheme_end, first_separator) {
         (Some(colon), sep) if sep.is_none_or(|s| colon < s) => {
-            let scheme = url[..colon].to_ascii_lowercase();
-            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+            let scheme = &url[..colon];
+            ["http", "https", "mailto", "tel"]
+                .iter()
+                .any(|allowed| scheme.eq_ignore_ascii_case(allowed))
         }
         _ => true,
     }
@@ -438,19 +447,27 @@ impl<'e> PageEvents<'_, 'e> {
     fn resolve(&mut self, event: &mut Event<'e>) {
         let (renderer, input) = (self.renderer, self.input);
         match event {
+            // An email autolink is written as `mailto:` by pulldown-cmark.
             Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => {
-                let tag = match renderer.link_open_tag(dest_url, title, input) {
-                    Ok(tag) => tag,
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) if *link_type != LinkType::Email => {
+                // pulldown-cmark writes the tag as we would, and its
+                // `</a>` closes it either way, unless it needs our attributes.
+                match renderer.resolve_url(dest_url, input) {
+                    Ok(url) if renderer.is_external(&url) && renderer.marks_external_links() => {
+                        *event = Event::Html(renderer.external_link_tag(&url, title).into());
+                    }
+                    Ok(Cow::Borrowed(_)) => {}
+                    Ok(Cow::Owned(url)) => *dest_url = url.into(),
                     Err(message) => {
                         self.errors.push(locate(input, dest_url, message));
-                        "<a>".to_string()
+                        *dest_url = CowStr::Borrowed("");
                     }
-                };
-                *event = Event::Html(tag.into());
+                }
             }
-            Event::End(TagEnd::Link) => *event = Event::Html("</a>".into()),
             Event::Start(Tag::Image { dest_url, .. }) => {
                 self.peeked = self.parser.next();
                 let has_alt = matches!(&self.peeked, Some(Event::Text(t)) if !t.trim().is_empty());
@@ -516,11 +533,14 @@ fn heading_html(
         id = format!("{base}-{n}");
         n += 1;
     }
-    // Links reach here as `Html`, already resolved by `PageEvents`.
+    // Links reach here resolved by `PageEvents`, some of them as `Html`.
     let holds_link = inner.iter().any(|e| {
         matches!(
             e,
-            Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_)
+            Event::Start(Tag::Link { .. })
+                | Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::FootnoteReference(_)
         )
     });
     let level_number = level as u8;
@@ -722,6 +742,36 @@ mod tests {
         assert!(r.html.contains("<a href=\"https://example.org/base/x/\">"));
         assert!(render("[x](javascript:alert(1))").is_err());
         assert!(render("[x](JavaScript:alert(1))").is_err());
+        assert!(render("[x](MAILTO:a@example.org)").is_ok());
+        let titled = render("[a](https://other.org/ \"The <other> site\")").unwrap();
+        assert!(
+            titled.html.contains(
+                "<a href=\"https://other.org/\" title=\"The &lt;other&gt; site\" \
+                 rel=\"noopener noreferrer\">a</a>"
+            ),
+            "{}",
+            titled.html
+        );
+        let plain = MarkdownConfig {
+            external_links_rel: Vec::new(),
+            ..MarkdownConfig::default()
+        };
+        let r = render_with(&plain, "[a](https://other.org/?q=1&r=\"2\")").unwrap();
+        assert_eq!(
+            r.html,
+            "<p><a href=\"https://other.org/?q=1&amp;r=%222%22\">a</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn email_autolinks_are_mailto_links() {
+        let r = render("Write to <press@example.org>.").unwrap();
+        assert!(
+            r.html
+                .contains("<a href=\"mailto:press@example.org\">press@example.org</a>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
