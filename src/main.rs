@@ -33,8 +33,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// kernel zeroes it again when the next pages fault it back in: perf showed
 /// that clearing as about 2% of a 10,000-page build, and `benches/ab.py`
 /// the build 2.5–9% faster without it (README, Performance). Peak memory is
-/// unchanged, as the memory is reused. `serve` keeps the default, so a preview left
-/// running gives back what a rebuild used.
+/// unchanged, as the memory is reused. `serve` keeps the default, so a
+/// preview left running gives back what a rebuild used.
 fn keep_freed_memory() {
     // SAFETY: sets one of mimalloc's documented options to a documented
     // value (-1: never purge); options may be set at any time.

@@ -447,15 +447,17 @@ impl<'e> PageEvents<'_, 'e> {
     fn resolve(&mut self, event: &mut Event<'e>) {
         let (renderer, input) = (self.renderer, self.input);
         match event {
-            // An email autolink is written as `mailto:` by pulldown-cmark.
+            // An email autolink (`<a@b.org>`) is left to pulldown-cmark,
+            // which writes it as a `mailto:` link.
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 ..
             }) if *link_type != LinkType::Email => {
-                // pulldown-cmark writes the tag as we would, and its
-                // `</a>` closes it either way, unless it needs our attributes.
+                // pulldown-cmark writes `<a href title>` as we would; only a
+                // link that needs our `rel` or `target` gets a tag of ours,
+                // which pulldown-cmark's `</a>` closes all the same.
                 match renderer.resolve_url(dest_url, input) {
                     Ok(url) if renderer.is_external(&url) && renderer.marks_external_links() => {
                         *event = Event::Html(renderer.external_link_tag(&url, title).into());
