@@ -29,10 +29,8 @@ use rayon::prelude::*;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    // Broadside's allocator settings too (`keep_freed_memory` in src/main.rs):
-    // mimalloc keeps freed memory rather than purge it (option 15, -1).
-    // SAFETY: sets a documented mimalloc option to a documented value.
-    unsafe { libmimalloc_sys::mi_option_set(15, -1) };
+    // Broadside's allocator settings too: mimalloc keeps freed memory.
+    broadside::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [site, out] = args.as_slice() else {
         eprintln!("usage: floor SITE_DIR OUT_DIR");
