@@ -8,6 +8,8 @@
 //! - `template`: `templates::Templates::render` of page.html, and of
 //!   section.html listing 500 pages (a section of the 10,000-page corpus);
 //! - `minify`: `output::minify_html` of the rendered page;
+//! - `check`: what the link checks read from that page, minified, as a
+//!   build writes it (`LinkChecker`'s `Sink::emit` without a folder);
 //! - `site`: `Site::load` and `Site::render` of a 200-page site into a sink
 //!   that keeps nothing: the whole pipeline without the disk.
 //!
@@ -21,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use broadside::check::LinkChecker;
 use broadside::config::Config;
 use broadside::content::front_matter;
 use broadside::markdown::{Input, Renderer, ShortcodeCall, Shortcodes};
@@ -210,6 +213,17 @@ fn stages(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(html.len() as u64));
     group.bench_function("minify_html", |b| {
         b.iter(|| output::minify_html(black_box(html.as_bytes())))
+    });
+    group.finish();
+
+    // What the link checks read from every page as it is written.
+    let minified = output::minify_html(html.as_bytes());
+    let mut group = c.benchmark_group("check");
+    group.throughput(Throughput::Bytes(minified.len() as u64));
+    group.bench_function("record_page", |b| {
+        let checker = LinkChecker::new(None, &config.base_url);
+        let path = Path::new("section-000/page-00001/index.html");
+        b.iter(|| checker.emit(path, black_box(&minified)).unwrap())
     });
     group.finish();
 }

@@ -320,25 +320,24 @@ impl<'a> TagAttributes<'a> {
     fn read(attributes: &[html::Attribute<'a>]) -> Self {
         let mut read = TagAttributes::default();
         for &(name, value) in attributes {
-            // Lowercased on the stack: no attribute read here is longer than 15 bytes.
-            let mut lower = [0u8; 15];
-            let Some(lower) = lower.get_mut(..name.len()) else {
+            let is = |wanted: &str| name.eq_ignore_ascii_case(wanted.as_bytes());
+            let slot = if is("id") {
+                &mut read.id
+            } else if is("href") {
+                &mut read.href
+            } else if is("src") {
+                &mut read.src
+            } else if is("alt") {
+                &mut read.alt
+            } else if is("rel") {
+                &mut read.rel
+            } else if is("name") {
+                &mut read.name
+            } else if is("aria-label") || is("aria-labelledby") || is("title") {
+                read.labelled |= !html::decode(value).trim().is_empty();
                 continue;
-            };
-            lower.copy_from_slice(name);
-            lower.make_ascii_lowercase();
-            let slot = match &*lower {
-                b"id" => &mut read.id,
-                b"name" => &mut read.name,
-                b"href" => &mut read.href,
-                b"src" => &mut read.src,
-                b"alt" => &mut read.alt,
-                b"rel" => &mut read.rel,
-                b"aria-label" | b"aria-labelledby" | b"title" => {
-                    read.labelled |= !html::decode(value).trim().is_empty();
-                    continue;
-                }
-                _ => continue,
+            } else {
+                continue;
             };
             // HTML keeps the first of two same-named attributes.
             slot.get_or_insert_with(|| html::decode(value));
@@ -367,6 +366,10 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
     let mut tokens = html::Tokens::new(bytes);
     while let Some(token) = tokens.next() {
         match token {
+            // Most tags (`p`, `li`, `em`) have no attributes, and then only
+            // `a` and `img` have anything to check.
+            Token::StartTag(tag)
+                if tokens.attributes().is_empty() && !tag.is("a") && !tag.is("img") => {}
             Token::StartTag(tag) => {
                 let attributes = TagAttributes::read(tokens.attributes());
                 if let Some(id) = &attributes.id
@@ -478,6 +481,25 @@ mod tests {
         assert_eq!(
             facts.problems,
             ["the link to \"/x?a=1&b\" has no text: a screen reader would announce nothing"]
+        );
+    }
+
+    #[test]
+    fn bare_tags_and_upper_case_names_are_read() {
+        let facts = scan_html(
+            b"<P ID=top><A>\n</A><IMG><Img SRC=b.png ALT=B><A HREF=/c/ TITLE=C></A><A Name=n>n</A>",
+            "https://e.org/",
+        );
+        let mut ids: Vec<&str> = facts.ids.iter().map(String::as_str).collect();
+        ids.sort();
+        assert_eq!(ids, ["n", "top"]);
+        assert_eq!(facts.links, ["b.png", "/c/"]);
+        assert_eq!(
+            facts.problems,
+            [
+                "the link to \"\" has no text: a screen reader would announce nothing",
+                "the image \"\" has no alt text: describe it, or write alt=\"\" if it is decoration",
+            ]
         );
     }
 
