@@ -15,6 +15,8 @@
 #   hugo       hugo --minify --quiet --source SITE --destination OUT
 #   floor      target/release/examples/floor SITE OUT
 #              (pulldown-cmark + minify-html + file write only: benches/floor.rs)
+#   fresh      broadside again, its output folder removed before each run (not
+#              timed): what deleting the previous output costs Broadside
 #
 # in ROUNDS rounds whose command order alternates, each with a warm-up run and
 # RUNS timed runs of every command, and prints the median of all timed runs,
@@ -113,6 +115,10 @@ for n in pages:
         print(f"{'':>6}   {k}: min {min(v):.3f}  max {max(v):.3f}  mean {statistics.mean(v):.3f}"
               f"  CPU (user+sys) {c[k]:.3f}")
     print(f"{'':>6}   CPU ratios: bs/hugo {c['broadside'] / c['hugo']:.3f}  bs/floor {c['broadside'] / c['floor']:.2f}")
+    if 'fresh' in m:
+        print(f"{'':>6}   into a new folder (nothing to delete): fresh/floor {m['fresh'] / m['floor']:.2f}"
+              f"  CPU {c['fresh'] / c['floor']:.2f}; deleting the old output costs"
+              f" {m['broadside'] - m['fresh']:.3f} s wall, {c['broadside'] - c['fresh']:.3f} s CPU")
 
 disk = [(n, times(f"disk-{n}.json")) for n in pages if os.path.exists(os.path.join(results, f"disk-{n}.json"))]
 if disk:
@@ -284,17 +290,20 @@ for n in "${pages[@]}"; do
   check_builds "$n"
   du -sh "$site/content" "$out"/* | sed 's/^/  /'
 
-  names=(broadside hugo floor)
+  names=(broadside hugo floor fresh)
   cmds=("$bs build --root $site --output $out/broadside"
         "hugo --minify --quiet --source $site --destination $out/hugo"
-        "$floor $site $out/floor")
+        "$floor $site $out/floor"
+        "$bs build --root $site --output $out/fresh")
+  prepares=(true true true "rm -rf $out/fresh")
   for r in $(seq 1 "$rounds"); do
     say "$n pages, round $r/$rounds"
     wait_for_quiet
     args=()
-    order=(0 1 2)
-    [ $((r % 2)) -eq 0 ] && order=(2 1 0)
+    order=(0 1 2 3)
+    [ $((r % 2)) -eq 0 ] && order=(3 2 1 0)
     for i in "${order[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
+    for i in "${order[@]}"; do args+=(--prepare "${prepares[$i]}"); done
     hyperfine -N --style basic --warmup 1 --runs "$runs" \
       --export-json "$results/tmpfs-$n-round-$r.json" "${args[@]}"
   done
