@@ -22,6 +22,7 @@ CPU is user + system time of the command and its children.
 """
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,11 @@ for arg in sys.argv[3:]:
         sys.exit(f"ab.py: expected NAME=COMMAND, got {arg!r}")
     out = f"{work}/ab-out-{pages}-{name}"
     commands.append((name, command.replace("SITE", site).replace("OUT", out)))
+
+# Each command starts from an empty output folder: Broadside replaces only a
+# folder one of its own builds wrote, and an older binary may have left this one.
+for name, _ in commands:
+    shutil.rmtree(f"{work}/ab-out-{pages}-{name}", ignore_errors=True)
 
 wall = {name: [] for name, _ in commands}
 cpu = {name: [] for name, _ in commands}

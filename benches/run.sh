@@ -261,6 +261,8 @@ prepare_site() { # prepare_site N -> $work/site-N ready for both tools
 
 check_builds() { # check_builds N: one build of each, and the same pages out
   local n=$1 site="$work/site-$1" out="$work/out-$1" log="$work/broadside-$1.log"
+  # Fresh outputs: Broadside replaces only a folder a build of its own wrote.
+  rm -rf "$out"
   mkdir -p "$out"
   "$bs" build --root "$site" --output "$out/broadside" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
   hugo --minify --quiet --source "$site" --destination "$out/hugo"

@@ -71,9 +71,15 @@ pub fn keeps_its_name(path: &str) -> bool {
         )
 }
 
-/// Refuses output folders whose replacement would destroy the site or more.
+/// The file at the top of every output folder a build writes. A folder
+/// without it holds files no build wrote, which a build must not replace.
+pub const OUTPUT_MARK: &str = ".broadside";
+
+/// Refuses output folders whose replacement would destroy the site or more,
+/// or files that are not a previous build's.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let unresolved = root.join(output);
     let output = normalize(&root, output);
     let refuse = |why: &str| {
         Err(Error::Usage(format!(
@@ -102,7 +108,39 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     if output == root.join("site.toml") {
         return refuse("it is the site's configuration file");
     }
-    Ok(())
+    check_existing_output(&unresolved)
+}
+
+/// What is at `output` already must be a previous build's output, or
+/// nothing: the build replaces the folder, with all it holds.
+fn check_existing_output(output: &Path) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing to use {} as the output folder: {why}",
+            output.display()
+        )))
+    };
+    let metadata = match std::fs::symlink_metadata(output) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(output, e)),
+        Ok(metadata) => metadata,
+    };
+    if metadata.file_type().is_symlink() {
+        return refuse(
+            "it is a symbolic link, and the build replaces the folder itself. Name the folder it points to instead",
+        );
+    }
+    if !metadata.is_dir() {
+        return refuse("it is a file, not a folder");
+    }
+    let mut entries = std::fs::read_dir(output).map_err(|e| Error::io(output, e))?;
+    if entries.next().is_none() || output.join(OUTPUT_MARK).is_file() {
+        return Ok(());
+    }
+    refuse(&format!(
+        "it holds files that no build wrote (it has no {OUTPUT_MARK} file), and the build would replace them all. \
+         Choose a new or empty folder; if this is an old output of the site, delete it once"
+    ))
 }
 
 /// Makes `path` absolute against `root` and removes `.` and `..` without touching the disk
@@ -169,6 +207,10 @@ impl Staging {
             .prefix(&format!(".{name}.staging-"))
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
+        fs::write(
+            &dir.path().join(OUTPUT_MARK),
+            b"Written by `broadside build`, which replaces this whole folder each time.\n",
+        )?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -382,6 +424,34 @@ mod tests {
         }
         assert!(check_output_dir(root, Path::new("public")).is_ok());
         assert!(check_output_dir(root, Path::new("../elsewhere")).is_ok());
+    }
+
+    #[test]
+    fn replaces_only_a_previous_output_or_an_empty_folder() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        let accepts = |output: &str| check_output_dir(root, Path::new(output)).is_ok();
+        std::fs::create_dir(root.join("empty")).unwrap();
+        assert!(accepts("empty") && accepts("new"));
+
+        std::fs::create_dir(root.join("theirs")).unwrap();
+        std::fs::write(root.join("theirs/notes.txt"), "mine").unwrap();
+        let error = check_output_dir(root, Path::new("theirs")).unwrap_err();
+        assert!(error.to_string().contains("no build wrote"), "{error}");
+
+        let built = Staging::new(&root.join("built")).unwrap();
+        built.emit(Path::new("index.html"), b"x").unwrap();
+        built.commit().unwrap();
+        assert!(accepts("built"), "a previous build's output is replaced");
+
+        std::fs::write(root.join("file"), "x").unwrap();
+        assert!(!accepts("file"));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("built"), root.join("link")).unwrap();
+            let error = check_output_dir(root, Path::new("link")).unwrap_err();
+            assert!(error.to_string().contains("symbolic link"), "{error}");
+        }
     }
 
     #[test]

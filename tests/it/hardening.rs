@@ -1,6 +1,6 @@
 //! Hostile and accidental input: nothing panics, nothing escapes, nothing is lost.
 
-use crate::fixture::SiteTest;
+use crate::fixture::{SiteTest, tree};
 
 #[test]
 fn an_empty_markdown_file_is_located() {
@@ -82,6 +82,46 @@ fn symlink_loops_and_links_out_of_the_site_are_skipped() {
     );
     assert!(!site.public().join("passwords.txt").exists());
     assert!(site.read("a/index.html").contains("Hi"));
+}
+
+#[test]
+fn a_folder_holding_files_no_build_wrote_is_never_replaced() {
+    let site = SiteTest::new().page("a.md", "title = \"A\"", "Hi");
+    let theirs = site.root().join("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("important.txt"), "mine").unwrap();
+    site.run(&["build", "--output", "theirs"]).fails_with(&[
+        "theirs",
+        "no build wrote",
+        ".broadside",
+    ]);
+    assert_eq!(tree(&theirs).len(), 1, "the folder is as it was");
+
+    // A folder a build wrote carries the mark, so the next build replaces it.
+    site.run(&["build", "--output", "dist"]).ok();
+    site.run(&["build", "--output", "dist"]).ok();
+    assert!(site.root().join("dist/.broadside").is_file());
+    assert!(site.root().join("dist/a/index.html").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_or_file_output_is_refused_before_anything_is_written() {
+    let site = SiteTest::new().page("a.md", "title = \"A\"", "Hi");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.public()).unwrap();
+    site.build().fails_with(&["symbolic link"]);
+    std::fs::remove_file(site.public()).unwrap();
+    std::fs::write(site.public(), "a file").unwrap();
+    site.build().fails_with(&["a file, not a folder"]);
+    assert_eq!(std::fs::read_to_string(site.public()).unwrap(), "a file");
+    let left: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".public"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_eq!(tree(elsewhere.path()).len(), 0);
 }
 
 #[test]
