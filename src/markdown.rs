@@ -384,11 +384,13 @@ pub fn is_safe_url(url: &str) -> bool {
 }
 
 fn locate(input: &Input<'_>, dest: &str, message: String) -> Diagnostic {
-    let diagnostic = Diagnostic::error(input.path, message);
-    match input.markdown.find(dest) {
-        Some(i) => diagnostic.at_offset(input.file_text, input.offset + i),
-        None => diagnostic.at_offset(input.file_text, input.offset),
-    }
+    // Searched in the file from where the Markdown starts, not in the
+    // Markdown: a data field's text starts after its quotes, and it and a
+    // page's body may differ from what is written (escapes, shortcodes).
+    let from = input.offset;
+    let found = input.file_text.get(from..).and_then(|rest| rest.find(dest));
+    Diagnostic::error(input.path, message)
+        .at_offset(input.file_text, from + found.unwrap_or_default())
 }
 
 /// A page's events on their way to HTML: links resolved and checked,

@@ -194,16 +194,6 @@ impl Site {
                 diagnostics.take(result);
             }
         }
-        let take_data_errors = || {
-            std::mem::take(
-                &mut *data_errors
-                    .lock()
-                    .expect("no panics while holding the lock"),
-            )
-        };
-        diagnostics.extend(take_data_errors());
-        diagnostics.stop_on_errors()?;
-
         let page_citations: Vec<(String, String, Vec<String>)> = self
             .content
             .pages
@@ -217,6 +207,8 @@ impl Site {
                 .get(key)
                 .map(|p| (p.front.title.clone(), self.config.link(&p.path)))
         };
+        // Every data field (events, quotes, then phases and corrections here)
+        // is rendered before the build stops, so all their problems show at once.
         let story = StoryView::new(
             &self.story,
             &links,
@@ -225,7 +217,11 @@ impl Site {
             &page_citations,
             &page_lookup,
         );
-        diagnostics.extend(take_data_errors());
+        diagnostics.extend(std::mem::take(
+            &mut *data_errors
+                .lock()
+                .expect("no panics while holding the lock"),
+        ));
         diagnostics.stop_on_errors()?;
         for source in &story.sources {
             if source.cited_by.is_empty()

@@ -300,7 +300,18 @@ fn find_in_body(text: &str, needle: &str) -> Option<usize> {
         .get(3..)
         .and_then(|t| t.find("\n+++"))
         .map_or(0, |i| i + 3);
-    text[body_start..].find(needle).map(|i| body_start + i)
+    let body = &text[body_start..];
+    // Where a link's target is written, first (after `(` in Markdown, `=` in
+    // HTML, `#` for an anchor), so that a short one such as `x` is not found
+    // inside an earlier word; then anywhere.
+    ["(", "<", "=\"", "='", "=", "#"]
+        .iter()
+        .find_map(|before| {
+            body.find(&format!("{before}{needle}"))
+                .map(|i| i + before.len())
+        })
+        .or_else(|| body.find(needle))
+        .map(|i| body_start + i)
 }
 
 /// The attributes of one start tag that the checks read.

@@ -49,8 +49,7 @@ pub struct Source {
 pub struct Phase {
     pub id: Spanned<String>,
     pub title: String,
-    #[serde(default)]
-    pub summary: String,
+    pub summary: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

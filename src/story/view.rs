@@ -312,12 +312,18 @@ impl StoryView {
             .map(|p| PhaseView {
                 id: p.id.get_ref().clone(),
                 title: p.title.clone(),
-                summary_html: (links.markdown)(
-                    &story.timeline_file,
-                    p.id.span().start,
-                    &p.summary,
-                    p.id.get_ref(),
-                ),
+                summary_html: p
+                    .summary
+                    .as_ref()
+                    .map(|summary| {
+                        (links.markdown)(
+                            &story.timeline_file,
+                            summary.span().start,
+                            summary.get_ref(),
+                            p.id.get_ref(),
+                        )
+                    })
+                    .unwrap_or_default(),
                 events: events
                     .iter()
                     .filter(|e| e.phase == *p.id.get_ref())

@@ -93,3 +93,17 @@ fn story_problems_show_in_check_too() {
         run.stdout()
     );
 }
+
+#[test]
+fn a_short_link_is_located_where_it_is_written_not_inside_a_word() {
+    let site = SiteTest::new().page(
+        "a.md",
+        "title = \"A\"",
+        "An experienced reader.\n\n<img src=x alt=\"A chart\">\n",
+    );
+    let out = site.run(&["check"]).stdout();
+    assert!(
+        out.contains("content/a.md:6:10: error: the link \"x\" points to no page or file"),
+        "{out}"
+    );
+}

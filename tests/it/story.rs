@@ -336,3 +336,22 @@ fn data_markdown_cannot_inject_html() {
     assert!(!html.contains("<script>alert"), "{html}");
     assert!(html.contains("&lt;script>alert(1)&lt;/script>"));
 }
+
+#[test]
+fn data_markdown_problems_are_located_where_they_are_written() {
+    let timeline = TIMELINE
+        .replace(
+            "title = \"Everything\"\n",
+            "title = \"Everything\"\nsummary = \"See [p](javascript:x).\"\n",
+        )
+        .replace(
+            "body = \"Happened in July.\"",
+            "body = \"\"\"\nIn July, [q](javascript:y).\"\"\"",
+        );
+    let site = story_site().file("content/data/timeline.toml", &timeline);
+    // A phase's summary, and the line after a multi-line string's quotes.
+    site.build().fails_with(&[
+        "content/data/timeline.toml:5:20: error: the link \"javascript:x\"",
+        "content/data/timeline.toml:21:14: error: the link \"javascript:y\"",
+    ]);
+}
