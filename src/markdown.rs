@@ -434,6 +434,11 @@ impl<'e> Iterator for PageEvents<'_, 'e> {
             }
             inner.push(event);
         }
+        if let Some(id) = &id
+            && self.used_ids.contains(id.as_ref())
+        {
+            self.errors.push(self.repeated_id(id));
+        }
         let self_link = self.renderer.options.heading_links;
         let (html, heading) =
             heading_html(level, id, &classes, inner, self_link, &mut self.used_ids);
@@ -457,6 +462,30 @@ fn needs_resolving(event: &Event<'_>) -> bool {
 }
 
 impl<'e> PageEvents<'_, 'e> {
+    /// A heading's `{#id}` that an earlier heading has: the id would
+    /// silently become another, and links to it lead to the first.
+    fn repeated_id(&self, id: &str) -> Diagnostic {
+        let input = self.input;
+        // The heading being read is the last heading line that names it
+        // (a later `[link](#id)` is not a heading).
+        let rest = input.file_text.get(input.offset..).unwrap_or_default();
+        let at = rest
+            .rmatch_indices(&format!("#{id}"))
+            .map(|(i, _)| i)
+            .find(|&i| {
+                let line_start = rest[..i].rfind('\n').map_or(0, |n| n + 1);
+                rest[line_start..].trim_start().starts_with('#')
+            })
+            .map_or(input.offset, |i| input.offset + i + 1);
+        Diagnostic::error(
+            input.path,
+            format!(
+                "the heading id {id:?} is used twice on this page: give one of the headings another"
+            ),
+        )
+        .at_offset(input.file_text, at)
+    }
+
     fn next_from_parser(&mut self) -> Option<Event<'e>> {
         self.peeked.take().or_else(|| self.parser.next())
     }
@@ -686,6 +715,24 @@ mod tests {
             ),
             "{}",
             r.html
+        );
+    }
+
+    #[test]
+    fn a_heading_id_written_twice_is_an_error_at_the_second() {
+        let errors =
+            render("## A {#dup}\n\n[to](#dup)\n\n## B {#dup}\n\n[to](#dup)\n").unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let shown = errors[0].to_string();
+        assert!(
+            shown.starts_with("content/a.md:5:8: error: the heading id \"dup\" is used twice"),
+            "{shown}"
+        );
+        // Taken by an earlier heading's own words, too.
+        assert!(render("## Dup\n\n## Other {#dup}\n").is_err());
+        assert!(
+            render("## Dup {#dup}\n\n## Dup\n").is_ok(),
+            "ids made from words step aside"
         );
     }
 

@@ -26,7 +26,35 @@ use crate::site::Site;
 struct HtmlFacts {
     ids: HashSet<String>,
     links: Vec<String>,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
+}
+
+/// A problem in one HTML file, and what to look for in the page's source to
+/// locate it.
+#[derive(Debug)]
+struct Problem {
+    message: String,
+    /// The attribute value it is about (an id, a link, an image's `src`).
+    written: String,
+    /// Whether it is the last of several places `written` appears (an id used twice).
+    last: bool,
+}
+
+impl Problem {
+    fn new(message: String, written: &str) -> Problem {
+        Problem {
+            message,
+            written: written.to_string(),
+            last: false,
+        }
+    }
+}
+
+#[cfg(test)]
+impl PartialEq<&str> for Problem {
+    fn eq(&self, other: &&str) -> bool {
+        self.message == *other
+    }
 }
 
 /// A sink that records what the checks need and passes files on to `inner`
@@ -154,7 +182,7 @@ fn check_page(
     let source = page.map_or(output, |p| p.source.as_path());
     // The page's text is read only if it has a problem to locate.
     let text = OnceCell::new();
-    let locate = |needle: &str, message: String| {
+    let locate_nth = |needle: &str, last: bool, message: String| {
         let d = Diagnostic::error(source, message);
         let text: &str = text.get_or_init(|| {
             page.and_then(|p| p.read_text(&site.root).ok())
@@ -167,16 +195,18 @@ fn check_page(
             .rsplit('/')
             .next()
             .unwrap_or(needle);
-        match find_in_body(text, needle).or_else(|| find_in_body(text, last_part)) {
+        match find_in_body(text, needle, last).or_else(|| find_in_body(text, last_part, last)) {
             Some(offset) => d.at_offset(text, offset),
             None => d,
         }
     };
+    let locate = |needle: &str, message: String| locate_nth(needle, false, message);
     let mut diagnostics = Vec::new();
     for problem in &facts.problems {
-        diagnostics.push(Diagnostic::error(
-            source,
-            format!("{problem} (in {})", output.display()),
+        diagnostics.push(locate_nth(
+            &problem.written,
+            problem.last,
+            format!("{} (in {})", problem.message, output.display()),
         ));
     }
     for link in &facts.links {
@@ -291,8 +321,9 @@ fn resolve(files: &HashSet<PathBuf>, path: &Path) -> Option<PathBuf> {
     files.contains(&index).then_some(index)
 }
 
-/// Finds where a problem's text appears in a page's Markdown, after the front matter.
-fn find_in_body(text: &str, needle: &str) -> Option<usize> {
+/// Finds where a problem's text appears in a page's Markdown, after the
+/// front matter: the first place, or with `last` the last.
+fn find_in_body(text: &str, needle: &str, last: bool) -> Option<usize> {
     if needle.is_empty() || text.is_empty() {
         return None;
     }
@@ -303,14 +334,19 @@ fn find_in_body(text: &str, needle: &str) -> Option<usize> {
     let body = &text[body_start..];
     // Where a link's target is written, first (after `(` in Markdown, `=` in
     // HTML, `#` for an anchor), so that a short one such as `x` is not found
-    // inside an earlier word; then anywhere.
+    // inside an earlier word; then anywhere, if it is long enough not to
+    // match by chance: no place is better than a wrong one.
+    let find = |needle: &str| {
+        if last {
+            body.rfind(needle)
+        } else {
+            body.find(needle)
+        }
+    };
     ["(", "<", "=\"", "='", "=", "#"]
         .iter()
-        .find_map(|before| {
-            body.find(&format!("{before}{needle}"))
-                .map(|i| i + before.len())
-        })
-        .or_else(|| body.find(needle))
+        .find_map(|before| find(&format!("{before}{needle}")).map(|i| i + before.len()))
+        .or_else(|| find(needle).filter(|_| needle.len() >= 4))
         .map(|i| body_start + i)
 }
 
@@ -386,9 +422,10 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
                 if let Some(id) = &attributes.id
                     && !facts.ids.insert(id.to_string())
                 {
-                    facts
-                        .problems
-                        .push(format!("the id {id:?} is used twice on this page"));
+                    facts.problems.push(Problem {
+                        last: true,
+                        ..Problem::new(format!("the id {id:?} is used twice on this page"), id)
+                    });
                 }
                 if tag.is("a")
                     && let Some(name) = &attributes.name
@@ -399,10 +436,11 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
                 for (key, link) in [("href", &attributes.href), ("src", &attributes.src)] {
                     let Some(link) = link else { continue };
                     if link.trim().is_empty() {
-                        facts.problems.push(format!(
+                        let message = format!(
                             "a <{}> has an empty {key}",
                             String::from_utf8_lossy(tag.name).to_ascii_lowercase()
-                        ));
+                        );
+                        facts.problems.push(Problem::new(message, ""));
                         continue;
                     }
                     let is_metadata = metadata && key == "href";
@@ -413,7 +451,10 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
                 if tag.is("img") {
                     if attributes.alt.is_none() {
                         let src = attributes.src.as_deref().unwrap_or_default();
-                        facts.problems.push(format!("the image {src:?} has no alt text: describe it, or write alt=\"\" if it is decoration"));
+                        let message = format!(
+                            "the image {src:?} has no alt text: describe it, or write alt=\"\" if it is decoration"
+                        );
+                        facts.problems.push(Problem::new(message, src));
                     }
                     if let Some((_, named)) = open_link.as_mut()
                         && attributes.alt.is_some_and(|a| !a.trim().is_empty())
@@ -434,9 +475,10 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
             }
             Token::EndTag(name) if name.eq_ignore_ascii_case(b"a") => {
                 if let Some((href, false)) = open_link.take() {
-                    facts.problems.push(format!(
+                    let message = format!(
                         "the link to {href:?} has no text: a screen reader would announce nothing"
-                    ));
+                    );
+                    facts.problems.push(Problem::new(message, &href));
                 }
             }
             Token::EndTag(_) => {}

@@ -18,7 +18,7 @@ fn check_reports_every_problem_located_and_writes_nothing() {
     let out = run.stdout();
     for expected in [
         "content/a.md:6:23: error: the link \"/b/#part-two\" points to #part-two, which b/index.html does not have",
-        "content/a.md: error: the image \"/chart.png\" has no alt text",
+        "content/a.md:8:10: error: the image \"/chart.png\" has no alt text",
         "content/a.md: error: the link to \"/b/\" has no text",
         "content/a.md:12:12: error: the link \"#nowhere\" points to #nowhere, which a/index.html does not have",
         "content/b.md:6:13: error: the link \"/elsewhere/\" points to no page or file",
@@ -57,7 +57,7 @@ fn build_runs_the_same_checks_and_keeps_the_old_output() {
     let before = site.snapshot();
     let site = site.page("a.md", "title = \"A\"", "## X\n\n<p id=x>dup</p>\n");
     site.build()
-        .fails_with(&["content/a.md", "the id \"x\" is used twice"]);
+        .fails_with(&["content/a.md:6:7: error: the id \"x\" is used twice"]);
     assert_eq!(before, site.snapshot());
 }
 
