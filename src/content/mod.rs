@@ -120,7 +120,7 @@ impl Content {
         }
         pages.sort_by(|a, b| a.key.cmp(&b.key));
         assign_parents(&mut pages);
-        check_unique_paths(&pages, &mut diagnostics);
+        check_unique_paths(root, &pages, &mut diagnostics);
         let warnings = diagnostics.finish()?;
 
         let by_key = pages
@@ -344,19 +344,42 @@ fn folder_of(key: &str) -> &str {
     key.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-fn check_unique_paths(pages: &[Page], diagnostics: &mut Diagnostics) {
+fn check_unique_paths(root: &Path, pages: &[Page], diagnostics: &mut Diagnostics) {
     let mut seen: HashMap<&str, &Page> = HashMap::new();
     for page in pages {
-        if let Some(first) = seen.insert(&page.path, page) {
-            diagnostics.push(Diagnostic::error(
-                &page.source,
-                format!(
-                    "this page and {} would both be written to /{}: rename one or give it another `slug`",
-                    first.source.display(),
-                    page.path
-                ),
-            ));
-        }
+        let Some(first) = seen.insert(&page.path, page) else {
+            continue;
+        };
+        // The page a `slug` moved there is the one to change, at its slug;
+        // otherwise the second, whose file name says where it goes.
+        let (moved, other) = if first.front.slug.is_some() && page.front.slug.is_none() {
+            (first, page)
+        } else {
+            (page, first)
+        };
+        let error = Diagnostic::error(
+            &moved.source,
+            format!(
+                "this page and {} would both be written to /{}: rename one or give it another `slug`",
+                other.source.display(),
+                page.path
+            ),
+        );
+        diagnostics.push(match moved.read_text(root) {
+            Ok(text) => {
+                // The line that starts with `slug`.
+                let slug = moved.front.slug.as_ref().and_then(|_| {
+                    let front = text.get(moved.front_offset..moved.body_offset)?;
+                    let at = match front.strip_prefix("slug") {
+                        Some(_) => 0,
+                        None => front.find("\nslug")? + 1,
+                    };
+                    Some(moved.front_offset + at)
+                });
+                error.at_offset(&text, slug.unwrap_or(0))
+            }
+            Err(_) => error,
+        });
     }
 }
 

@@ -67,7 +67,22 @@ fn front_matter_never_closed() {
 #[test]
 fn duplicate_url_names_both_files() {
     let site = built_site().page("b/index.md", "title = \"Other B\"", "");
-    fails_and_keeps_output(&site, &["content/b/index.md", "content/b.md", "/b/"]);
+    fails_and_keeps_output(
+        &site,
+        &[
+            "content/b/index.md:1:1: error: this page and content/b.md",
+            "/b/",
+        ],
+    );
+    // A slug that takes another page's place is shown where it is written.
+    let site = built_site().page("a-copy.md", "title = \"Copy\"\nslug = \"b\"", "");
+    fails_and_keeps_output(
+        &site,
+        &[
+            "content/a-copy.md:3:1: error: this page and content/b.md",
+            "/b/",
+        ],
+    );
 }
 
 #[test]
