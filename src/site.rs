@@ -129,6 +129,10 @@ impl Site {
             })
     }
 
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.config.output_dir)
     }

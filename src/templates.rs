@@ -70,6 +70,17 @@ impl Templates {
         Ok(templates)
     }
 
+    /// Every template's name (its path from the site root) and text, by name.
+    pub fn sources(&self) -> Vec<(&str, &str)> {
+        let mut sources: Vec<(&str, &str)> = self
+            .sources
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        sources.sort_unstable();
+        sources
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }

@@ -105,6 +105,9 @@ impl<'a> LinkChecker<'a> {
                 check_page(site, output, &html, &files, pages.get(*output).copied())
             })
             .collect();
+        // A problem in a template shows on every page it renders: say it once.
+        let mut seen = HashSet::default();
+        diagnostics.retain(|d| seen.insert((d.path.clone(), d.line, d.column, d.message.clone())));
         let base_path = &site.config.base_path;
         let base_url = &site.config.base_url;
         let mut stylesheets: Vec<(&PathBuf, &Vec<String>)> = css.iter().collect();
@@ -182,31 +185,47 @@ fn check_page(
     let source = page.map_or(output, |p| p.source.as_path());
     // The page's text is read only if it has a problem to locate.
     let text = OnceCell::new();
-    let locate_nth = |needle: &str, last: bool, message: String| {
-        let d = Diagnostic::error(source, message);
+    // `in_page` ends the message when it is shown at the page, not at a
+    // template, which every page it renders shares.
+    let locate_nth = |needle: &str, last: bool, message: String, in_page: &str| {
         let text: &str = text.get_or_init(|| {
             page.and_then(|p| p.read_text(&site.root).ok())
                 .unwrap_or_default()
         });
         // Links are rewritten on the way out (`@/`, relative paths): look
-        // for the whole link, then for its last part.
+        // for the whole link, then for its last part if that is not so short
+        // as to be found by chance (`b` of `/b/` in `<body>`).
         let last_part = needle
             .trim_end_matches('/')
             .rsplit('/')
             .next()
-            .unwrap_or(needle);
-        match find_in_body(text, needle, last).or_else(|| find_in_body(text, last_part, last)) {
-            Some(offset) => d.at_offset(text, offset),
-            None => d,
+            .filter(|part| part.len() >= 4);
+        let find = |text: &str| {
+            find_in_body(text, needle, last)
+                .or_else(|| last_part.and_then(|part| find_in_body(text, part, last)))
+        };
+        let at_page = || Diagnostic::error(source, format!("{message}{in_page}"));
+        if let Some(offset) = find(text) {
+            return at_page().at_offset(text, offset);
         }
+        // Not in the page's Markdown: most likely written in a template.
+        site.templates()
+            .sources()
+            .into_iter()
+            .find_map(|(name, template)| {
+                let offset = find(template)?;
+                Some(Diagnostic::error(name, message.clone()).at_offset(template, offset))
+            })
+            .unwrap_or_else(at_page)
     };
-    let locate = |needle: &str, message: String| locate_nth(needle, false, message);
+    let locate = |needle: &str, message: String| locate_nth(needle, false, message, "");
     let mut diagnostics = Vec::new();
     for problem in &facts.problems {
         diagnostics.push(locate_nth(
             &problem.written,
             problem.last,
-            format!("{} (in {})", problem.message, output.display()),
+            problem.message.clone(),
+            &format!(" (in {})", output.display()),
         ));
     }
     for link in &facts.links {

@@ -107,3 +107,19 @@ fn a_short_link_is_located_where_it_is_written_not_inside_a_word() {
         "{out}"
     );
 }
+
+#[test]
+fn a_broken_link_in_a_template_is_shown_once_at_the_template() {
+    let site = SiteTest::new()
+        .page("a.md", "title = \"A\"", "Hello.")
+        .page("b.md", "title = \"B\"", "Hello.")
+        .file(
+            "themes/default/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}\n<a href=\"{{ url(path='nowhere/') }}\">Away</a>{% endblock main %}",
+        );
+    let out = site.run(&["check"]).stdout();
+    let at =
+        "themes/default/templates/page.html:2:23: error: the link \"/nowhere/\" points to no page";
+    assert_eq!(out.matches(at).count(), 1, "{out}");
+    assert!(out.contains("1 error,"), "{out}");
+}
