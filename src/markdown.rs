@@ -29,6 +29,16 @@ pub struct Rendered {
     pub citations: Vec<String>,
 }
 
+/// What one piece of Markdown's shortcodes have placed so far.
+#[derive(Default)]
+struct Placed {
+    /// Source ids cited with `cite`, in order of first citation.
+    citations: Vec<String>,
+    /// The blocks placed (`quote/id`, `event/id`): each carries its id, which
+    /// a page may hold once.
+    blocks: HashSet<String>,
+}
+
 /// A shortcode call such as `quote(id="x")`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ShortcodeCall {
@@ -90,8 +100,8 @@ pub struct Input<'a> {
 impl Renderer<'_> {
     pub fn render(&self, input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
         let mut errors = Vec::new();
-        let mut citations = Vec::new();
-        let source = self.expand_shortcodes(input, &mut citations, &mut errors);
+        let mut placed = Placed::default();
+        let source = self.expand_shortcodes(input, &mut placed, &mut errors);
 
         let mut options = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
@@ -120,7 +130,7 @@ impl Renderer<'_> {
         Ok(Rendered {
             html,
             headings,
-            citations,
+            citations: placed.citations,
         })
     }
 
@@ -218,7 +228,7 @@ impl Renderer<'_> {
     fn expand_shortcodes<'t>(
         &self,
         input: &Input<'t>,
-        citations: &mut Vec<String>,
+        placed: &mut Placed,
         errors: &mut Vec<Diagnostic>,
     ) -> Cow<'t, str> {
         let text = input.markdown;
@@ -239,7 +249,7 @@ impl Renderer<'_> {
             if in_fence.is_some() || fence.is_some() || line.starts_with("    ") {
                 out.push_str(line);
             } else {
-                self.expand_line(input, line, line_start, &mut out, citations, errors);
+                self.expand_line(input, line, line_start, &mut out, placed, errors);
             }
             line_start += line.len();
         }
@@ -252,7 +262,7 @@ impl Renderer<'_> {
         line: &str,
         line_start: usize,
         out: &mut String,
-        citations: &mut Vec<String>,
+        placed: &mut Placed,
         errors: &mut Vec<Diagnostic>,
     ) {
         let mut rest = line;
@@ -277,7 +287,7 @@ impl Renderer<'_> {
                 out.push_str("}}");
             } else {
                 let alone = line.trim() == call_text;
-                match self.expand_call(call_text, alone, citations) {
+                match self.expand_call(call_text, alone, placed) {
                     Ok(html) => out.push_str(&html),
                     Err(message) => {
                         errors.push(
@@ -296,7 +306,7 @@ impl Renderer<'_> {
         &self,
         call_text: &str,
         alone: bool,
-        citations: &mut Vec<String>,
+        placed: &mut Placed,
     ) -> Result<String, String> {
         let call = parse_call(call_text)?;
         let is_block = self.shortcodes.is_block(&call.name).ok_or_else(|| {
@@ -311,7 +321,13 @@ impl Renderer<'_> {
                 call.name
             ));
         }
-        let html = self.shortcodes.render(&call, citations)?;
+        if is_block && !placed.blocks.insert(format!("{}/{}", call.name, call.id)) {
+            return Err(format!(
+                "the {} {:?} is already placed on this page, and its id may be there only once: link to it instead",
+                call.name, call.id
+            ));
+        }
+        let html = self.shortcodes.render(&call, &mut placed.citations)?;
         // An HTML block ends at a blank line, so a block shortcode's markup must have none.
         Ok(if is_block {
             html.lines()
@@ -859,6 +875,19 @@ mod tests {
                 .contains("<code>{{ cite(id=\"s\") }}</code> and {{ cite(id=“x”) }}"),
             "{}",
             r.html
+        );
+    }
+
+    #[test]
+    fn a_block_is_placed_once_a_page_and_a_source_cited_often() {
+        let errors =
+            render("{{ quote(id=\"q\") }}\n\nSee {{ cite(id=\"s\") }} {{ cite(id=\"s\") }}.\n\n{{ quote(id=\"q\") }}\n")
+                .unwrap_err();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1, "{shown:?}");
+        assert!(
+            shown[0].starts_with("content/a.md:5:1: error: the quote \"q\" is already placed"),
+            "{shown:?}"
         );
     }
 
