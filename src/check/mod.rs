@@ -187,7 +187,7 @@ fn check_page(
     let text = OnceCell::new();
     // `in_page` ends the message when it is shown at the page, not at a
     // template, which every page it renders shares.
-    let locate_nth = |needle: &str, last: bool, message: String, in_page: &str| {
+    let locate_written = |needle: &str, last: bool, message: String, in_page: &str| {
         let text: &str = text.get_or_init(|| {
             page.and_then(|p| p.read_text(&site.root).ok())
                 .unwrap_or_default()
@@ -218,10 +218,10 @@ fn check_page(
             })
             .unwrap_or_else(at_page)
     };
-    let locate = |needle: &str, message: String| locate_nth(needle, false, message, "");
+    let locate = |needle: &str, message: String| locate_written(needle, false, message, "");
     let mut diagnostics = Vec::new();
     for problem in &facts.problems {
-        diagnostics.push(locate_nth(
+        diagnostics.push(locate_written(
             &problem.written,
             problem.last,
             problem.message.clone(),
