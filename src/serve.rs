@@ -90,6 +90,9 @@ fn sse_message(event: &str, data: &str) -> String {
 pub struct Session {
     site: Site,
     prepared: Prepared,
+    /// What every output file links to and offers, to check a re-rendered
+    /// page's links and the links of every other page into it.
+    checker: LinkChecker<'static>,
 }
 
 impl Preview {
@@ -164,18 +167,27 @@ impl Preview {
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(site.warnings.iter().cloned());
         diagnostics.extend(prepared.warnings.iter().cloned());
-        diagnostics.extend(checker.verify(&site));
+        diagnostics.extend(checker.verify_again(&site));
         for warning in diagnostics.finish()? {
             eprintln!("{warning}\n");
         }
+        let checker = checker.detach();
         let _swapping = self.state.swap.write().expect("no panic holding the lock");
         staging.commit()?;
-        Ok(Session { site, prepared })
+        Ok(Session {
+            site,
+            prepared,
+            checker,
+        })
     }
 
     /// Re-renders after edits to existing Markdown pages only. Returns `None`
-    /// when the edit needs a full build (a page moved or appeared).
+    /// when the edit needs a full build (a page moved, appeared or went).
     fn incremental(&self, session: &mut Session, keys: &[String]) -> Result<Option<usize>> {
+        let content = session.site.root.join(crate::content::CONTENT_DIR);
+        if keys.iter().any(|key| !content.join(key).is_file()) {
+            return Ok(None);
+        }
         let Some(indices) = keys
             .iter()
             .map(|k| session.site.content.index_of(k))
@@ -205,6 +217,7 @@ impl Preview {
             .any(|(&i, old)| prepared.page_fingerprint(&session.site, i) != *old);
         let sink = LiveSink {
             root: &self.state.output,
+            checker: &session.checker,
         };
         let rendered = if listing_changed {
             // Titles, dates or citations show on other pages: render every page again (their Markdown is reused).
@@ -215,6 +228,9 @@ impl Preview {
             indices.len()
         };
         session.prepared = prepared;
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.extend(session.checker.verify_again(&session.site));
+        diagnostics.finish()?;
         Ok(Some(rendered))
     }
 
@@ -310,6 +326,9 @@ impl Preview {
                 self.state.broadcast(event, "");
             }
             Err(e) => {
+                // What failed may have left the kept site half-updated: the
+                // next change builds everything again.
+                session = None;
                 let report = match &e {
                     Error::Site(d) => render_diagnostics(d),
                     other => other.to_string(),
@@ -395,13 +414,16 @@ fn describe(changed: &[PathBuf]) -> String {
     }
 }
 
-/// Writes single pages straight into the served folder, each file replaced atomically.
+/// Writes single pages straight into the served folder, each file replaced
+/// atomically, and records them for the checks.
 struct LiveSink<'a> {
     root: &'a Path,
+    checker: &'a LinkChecker<'static>,
 }
 
 impl Sink for LiveSink<'_> {
     fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.checker.emit(path, bytes)?;
         let target = self.root.join(path);
         let temporary = target.with_extension("broadside-tmp");
         crate::fs::write(&temporary, bytes)?;

@@ -84,48 +84,28 @@ impl<'a> LinkChecker<'a> {
         }
     }
 
-    /// Runs the checks over everything emitted; each problem is located in
-    /// the page's source file where we can find it there.
+    /// Runs the checks over everything emitted.
     pub fn verify(self, site: &Site) -> Vec<Diagnostic> {
-        let Recorded { files, html, css } = self.recorded.into_inner().unwrap_or_default();
-        let pages: HashMap<PathBuf, &Page> = site
-            .content
-            .pages
-            .iter()
-            .map(|p| (p.output_file(), p))
-            .collect();
-        let mut outputs: Vec<&PathBuf> = html.keys().collect();
-        // For messages in the same order every time. Comparing paths as bytes
-        // is several times cheaper than component by component.
-        outputs.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-        let mut diagnostics: Vec<Diagnostic> = outputs
-            .par_iter()
-            .with_max_len(crate::PAGES_PER_TASK)
-            .flat_map_iter(|output| {
-                check_page(site, output, &html, &files, pages.get(*output).copied())
-            })
-            .collect();
-        // A problem in a template shows on every page it renders: say it once.
-        let mut seen = HashSet::default();
-        diagnostics.retain(|d| seen.insert((d.path.clone(), d.line, d.column, d.message.clone())));
-        let base_path = &site.config.base_path;
-        let base_url = &site.config.base_url;
-        let mut stylesheets: Vec<(&PathBuf, &Vec<String>)> = css.iter().collect();
-        stylesheets.sort();
-        for (sheet, urls) in stylesheets {
-            for url in urls {
-                if let Some(Target::Internal { file, .. }) =
-                    Target::parse(url, sheet, base_path, base_url)
-                    && resolve(&files, &file).is_none()
-                {
-                    diagnostics.push(Diagnostic::error(
-                        site.static_source(sheet).unwrap_or_else(|| sheet.clone()),
-                        format!("the stylesheet refers to {url:?}, which is not in the output"),
-                    ));
-                }
-            }
+        verify(&self.recorded.into_inner().unwrap_or_default(), site)
+    }
+
+    /// Runs the checks over everything emitted so far, and keeps it: the
+    /// preview server re-renders single pages into the same checker, and
+    /// what they link to may be anywhere in the site.
+    pub fn verify_again(&self, site: &Site) -> Vec<Diagnostic> {
+        verify(
+            &self.recorded.lock().expect("no panic holding the lock"),
+            site,
+        )
+    }
+
+    /// The checker with what it has recorded, passing files on to nothing.
+    pub fn detach(self) -> LinkChecker<'static> {
+        LinkChecker {
+            inner: None,
+            base_url: self.base_url,
+            recorded: self.recorded,
         }
-        diagnostics
     }
 
     /// Notes the file at `path`, and what the checks need from it if it is
@@ -145,6 +125,48 @@ impl<'a> LinkChecker<'a> {
             recorded.css.insert(path.to_path_buf(), urls);
         }
     }
+}
+
+/// The checks over what `recorded` holds; each problem is located in the
+/// page's source file where we can find it there.
+fn verify(recorded: &Recorded, site: &Site) -> Vec<Diagnostic> {
+    let Recorded { files, html, css } = recorded;
+    let pages: HashMap<PathBuf, &Page> = site
+        .content
+        .pages
+        .iter()
+        .map(|p| (p.output_file(), p))
+        .collect();
+    let mut outputs: Vec<&PathBuf> = html.keys().collect();
+    // For messages in the same order every time. Comparing paths as bytes
+    // is several times cheaper than component by component.
+    outputs.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    let mut diagnostics: Vec<Diagnostic> = outputs
+        .par_iter()
+        .with_max_len(crate::PAGES_PER_TASK)
+        .flat_map_iter(|output| check_page(site, output, html, files, pages.get(*output).copied()))
+        .collect();
+    // A problem in a template shows on every page it renders: say it once.
+    let mut seen = HashSet::default();
+    diagnostics.retain(|d| seen.insert((d.path.clone(), d.line, d.column, d.message.clone())));
+    let base_path = &site.config.base_path;
+    let base_url = &site.config.base_url;
+    let mut stylesheets: Vec<(&PathBuf, &Vec<String>)> = css.iter().collect();
+    stylesheets.sort();
+    for (sheet, urls) in stylesheets {
+        for url in urls {
+            if let Some(Target::Internal { file, .. }) =
+                Target::parse(url, sheet, base_path, base_url)
+                && resolve(files, &file).is_none()
+            {
+                diagnostics.push(Diagnostic::error(
+                    site.static_source(sheet).unwrap_or_else(|| sheet.clone()),
+                    format!("the stylesheet refers to {url:?}, which is not in the output"),
+                ));
+            }
+        }
+    }
+    diagnostics
 }
 
 impl Sink for LinkChecker<'_> {

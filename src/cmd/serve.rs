@@ -18,7 +18,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         );
     }
     let (preview, session) = Preview::start(&options)?;
-    // Ctrl-C: remove the private build folder before leaving.
+    // Ctrl-C (or SIGTERM, SIGHUP): remove the private build folder before leaving.
     let served = preview.state.output.clone();
     ctrlc::set_handler(move || {
         if let Some(dir) = served.parent() {

@@ -282,21 +282,23 @@ fn two_hundred_concurrent_requests() {
 
 #[cfg(unix)]
 #[test]
-fn ctrl_c_stops_and_removes_the_build_folder() {
-    let site = site();
-    let mut server = serve(&site);
-    assert!(server.built_into.is_dir());
-    let status = Command::new("kill")
-        .args(["-INT", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = server.child.wait().unwrap();
-    assert!(exit.success(), "{exit:?}");
-    assert!(
-        !server.built_into.parent().unwrap().exists(),
-        "the temporary folder is gone"
-    );
+fn ctrl_c_or_terminate_stops_and_removes_the_build_folder() {
+    for signal in ["-INT", "-TERM"] {
+        let site = site();
+        let mut server = serve(&site);
+        assert!(server.built_into.is_dir());
+        let status = Command::new("kill")
+            .args([signal, &server.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = server.child.wait().unwrap();
+        assert!(exit.success(), "{signal}: {exit:?}");
+        assert!(
+            !server.built_into.parent().unwrap().exists(),
+            "{signal}: the temporary folder is gone"
+        );
+    }
 }
 
 #[test]
@@ -326,5 +328,48 @@ fn an_edit_rebuilds_once() {
         more.is_empty(),
         "the build kept rebuilding: {} more reloads",
         more.len()
+    );
+}
+
+#[test]
+fn a_deleted_page_leaves_the_preview_and_its_listings() {
+    let site = site().page("c.md", "title = \"Page C\"", "Soon gone.");
+    let server = serve(&site);
+    let rx = events(&server.url);
+    assert_eq!(get(&format!("{}c/", server.url)).0, 200);
+    std::fs::remove_file(site.root().join("content/c.md")).unwrap();
+    next_event(&rx, "reload");
+    assert_eq!(get(&format!("{}c/", server.url)).0, 404);
+    assert!(!get(&format!("{}a/", server.url)).2.contains("Page C"));
+}
+
+#[test]
+fn after_a_failed_rebuild_the_next_one_starts_from_the_files() {
+    let site = site();
+    let server = serve(&site);
+    let rx = events(&server.url);
+    // A draft is left out, so the link to it from b.md breaks the build.
+    let site = site.page("a.md", "title = \"A\"\ndraft = true", "First version.");
+    let report = next_event(&rx, "error-report");
+    assert!(report.contains("content/b.md"), "{report}");
+    // Once the link goes, the preview matches the files: no page a.
+    let _site = site.page("b.md", "title = \"B\"", "No link.");
+    next_event(&rx, "ok");
+    next_event(&rx, "reload");
+    assert_eq!(get(&format!("{}a/", server.url)).0, 404);
+}
+
+#[test]
+fn a_heading_renamed_breaks_links_to_it_from_other_pages() {
+    let site = site()
+        .page("a.md", "title = \"A\"", "## Target\n\nText.")
+        .page("b.md", "title = \"B\"", "[to the target](@/a.md#target)");
+    let server = serve(&site);
+    let rx = events(&server.url);
+    let _site = site.page("a.md", "title = \"A\"", "## Renamed\n\nText.");
+    let report = next_event(&rx, "error-report");
+    assert!(
+        report.contains("content/b.md") && report.contains("#target"),
+        "{report}"
     );
 }
