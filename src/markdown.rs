@@ -118,6 +118,7 @@ impl Renderer<'_> {
             errors,
             headings: Vec::new(),
             used_ids: HashSet::new(),
+            explicit_ids: Vec::new(),
         };
         let mut html = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, &mut events);
@@ -422,6 +423,9 @@ struct PageEvents<'r, 'e> {
     errors: Vec<Diagnostic>,
     headings: Vec<Heading>,
     used_ids: HashSet<String>,
+    /// The `{#id}`s written so far, in order, to find the heading that
+    /// repeats one.
+    explicit_ids: Vec<String>,
 }
 
 impl<'e> Iterator for PageEvents<'_, 'e> {
@@ -450,10 +454,11 @@ impl<'e> Iterator for PageEvents<'_, 'e> {
             }
             inner.push(event);
         }
-        if let Some(id) = &id
-            && self.used_ids.contains(id.as_ref())
-        {
-            self.errors.push(self.repeated_id(id));
+        if let Some(id) = &id {
+            self.explicit_ids.push(id.to_string());
+            if self.used_ids.contains(id.as_ref()) {
+                self.errors.push(self.repeated_id(id));
+            }
         }
         let self_link = self.renderer.options.heading_links;
         let (html, heading) =
@@ -482,16 +487,25 @@ impl<'e> PageEvents<'_, 'e> {
     /// silently become another, and links to it lead to the first.
     fn repeated_id(&self, id: &str) -> Diagnostic {
         let input = self.input;
-        // The heading being read is the last heading line that names it
-        // (a later `[link](#id)` is not a heading).
+        // The heading being read is the nth to write `#id` (whole, on a
+        // heading line: `[link](#id)` and `{#id-2}` are not it).
+        let nth = self
+            .explicit_ids
+            .iter()
+            .filter(|written| *written == id)
+            .count();
+        let written = format!("#{id}");
         let rest = input.file_text.get(input.offset..).unwrap_or_default();
         let at = rest
-            .rmatch_indices(&format!("#{id}"))
+            .match_indices(&written)
             .map(|(i, _)| i)
-            .find(|&i| {
+            .filter(|&i| {
                 let line_start = rest[..i].rfind('\n').map_or(0, |n| n + 1);
+                let after = rest[i + written.len()..].chars().next();
                 rest[line_start..].trim_start().starts_with('#')
+                    && after.is_none_or(|c| c == '}' || c.is_whitespace())
             })
+            .nth(nth.saturating_sub(1))
             .map_or(input.offset, |i| input.offset + i + 1);
         Diagnostic::error(
             input.path,
@@ -746,6 +760,10 @@ mod tests {
         );
         // Taken by an earlier heading's own words, too.
         assert!(render("## Dup\n\n## Other {#dup}\n").is_err());
+        // Each repeat at its own heading, and `{#dx}` is not `{#d}`.
+        let errors = render("## A {#d}\n\n## B {#d}\n\n## D {#dx}\n\n## C {#d}\n").unwrap_err();
+        let lines: Vec<_> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [Some(3), Some(7)]);
         assert!(
             render("## Dup {#dup}\n\n## Dup\n").is_ok(),
             "ids made from words step aside"

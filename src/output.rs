@@ -79,13 +79,14 @@ pub const OUTPUT_MARK: &str = ".broadside";
 /// or files that are not a previous build's.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
-    let unresolved = root.join(output);
+    // Without a trailing `/`, which would make a link to a folder look like one.
+    let unresolved: PathBuf = root.join(output).components().collect();
     let output = normalize(&root, output);
     let refuse = |why: &str| {
-        Err(Error::Usage(format!(
-            "refusing to use {} as the output folder: {why}. Choose a new folder such as public/",
-            output.display()
-        )))
+        refuse(
+            &output,
+            &format!("{why}. Choose a new folder such as public/"),
+        )
     };
     if output.parent().is_none() {
         return refuse("it is the file system root");
@@ -114,12 +115,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
 /// What is at `output` already must be a previous build's output, or
 /// nothing: the build replaces the folder, with all it holds.
 fn check_existing_output(output: &Path) -> Result<()> {
-    let refuse = |why: &str| {
-        Err(Error::Usage(format!(
-            "refusing to use {} as the output folder: {why}",
-            output.display()
-        )))
-    };
+    let refuse = |why: &str| refuse(output, why);
     let metadata = match std::fs::symlink_metadata(output) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io(output, e)),
@@ -141,6 +137,13 @@ fn check_existing_output(output: &Path) -> Result<()> {
         "it holds files that no build wrote (it has no {OUTPUT_MARK} file), and the build would replace them all. \
          Choose a new or empty folder; if this is an old output of the site, delete it once"
     ))
+}
+
+fn refuse(output: &Path, why: &str) -> Result<()> {
+    Err(Error::Usage(format!(
+        "refusing to use {} as the output folder: {why}",
+        output.display()
+    )))
 }
 
 /// Makes `path` absolute against `root` and removes `.` and `..` without touching the disk

@@ -290,6 +290,9 @@ impl Preview {
         let kind = ChangeKind::of(changed);
         let mut session = session;
         let mut outcome = None;
+        // An incremental rebuild writes pages as it renders them, so some may
+        // be served before its problem is found.
+        let mut served = "the last good build";
         if let (ChangeKind::Pages(keys), Some(current)) = (&kind, session.as_mut()) {
             match self.incremental(current, keys) {
                 Ok(Some(pages)) => {
@@ -299,7 +302,10 @@ impl Preview {
                     )))
                 }
                 Ok(None) => {}
-                Err(e) => outcome = Some(Err(e)),
+                Err(e) => {
+                    served = "the pages as rendered; the next change rebuilds everything";
+                    outcome = Some(Err(e));
+                }
             }
         }
         let outcome = outcome.unwrap_or_else(|| {
@@ -333,7 +339,7 @@ impl Preview {
                     Error::Site(d) => render_diagnostics(d),
                     other => other.to_string(),
                 };
-                eprintln!("{report}\n(serving the last good build)");
+                eprintln!("{report}\n(serving {served})");
                 *self.state.error.lock().expect("no panic holding the lock") = Some(report.clone());
                 self.state.broadcast("error-report", &report);
             }

@@ -207,8 +207,9 @@ fn check_page(
     let source = page.map_or(output, |p| p.source.as_path());
     // The page's text is read only if it has a problem to locate.
     let text = OnceCell::new();
-    // `in_page` ends the message when it is shown at the page, not at a
-    // template, which every page it renders shares.
+    // `in_page` ends a problem's message: it names the page even when the
+    // problem is shown at a template. A link's message needs no name, so
+    // a template's broken link is said once for all its pages.
     let locate_written = |needle: &str, last: bool, message: String, in_page: &str| {
         let text: &str = text.get_or_init(|| {
             page.and_then(|p| p.read_text(&site.root).ok())
@@ -226,9 +227,9 @@ fn check_page(
             find_in_body(text, needle, last)
                 .or_else(|| last_part.and_then(|part| find_in_body(text, part, last)))
         };
-        let at_page = || Diagnostic::error(source, format!("{message}{in_page}"));
+        let message = format!("{message}{in_page}");
         if let Some(offset) = find(text) {
-            return at_page().at_offset(text, offset);
+            return Diagnostic::error(source, message).at_offset(text, offset);
         }
         // Not in the page's Markdown: most likely written in a template.
         site.templates()
@@ -238,7 +239,7 @@ fn check_page(
                 let offset = find(template)?;
                 Some(Diagnostic::error(name, message.clone()).at_offset(template, offset))
             })
-            .unwrap_or_else(at_page)
+            .unwrap_or_else(|| Diagnostic::error(source, message))
     };
     let locate = |needle: &str, message: String| locate_written(needle, false, message, "");
     let mut diagnostics = Vec::new();
@@ -377,17 +378,21 @@ fn find_in_body(text: &str, needle: &str, last: bool) -> Option<usize> {
     // HTML, `#` for an anchor), so that a short one such as `x` is not found
     // inside an earlier word; then anywhere, if it is long enough not to
     // match by chance: no place is better than a wrong one.
-    let find = |needle: &str| {
-        if last {
-            body.rfind(needle)
-        } else {
-            body.find(needle)
-        }
+    let ends_a_link = |c: char| c.is_whitespace() || ")\"'>}#?".contains(c);
+    let find = |written: &str, whole: bool| {
+        let mut found = body.match_indices(written).map(|(i, _)| i).filter(|&i| {
+            !whole
+                || body[i + written.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(ends_a_link)
+        });
+        if last { found.last() } else { found.next() }
     };
     ["(", "<", "=\"", "='", "=", "#"]
         .iter()
-        .find_map(|before| find(&format!("{before}{needle}")).map(|i| i + before.len()))
-        .or_else(|| find(needle).filter(|_| needle.len() >= 4))
+        .find_map(|before| find(&format!("{before}{needle}"), true).map(|i| i + before.len()))
+        .or_else(|| find(needle, false).filter(|_| needle.len() >= 4))
         .map(|i| body_start + i)
 }
 

@@ -367,13 +367,15 @@ fn check_unique_paths(root: &Path, pages: &[Page], diagnostics: &mut Diagnostics
         );
         diagnostics.push(match moved.read_text(root) {
             Ok(text) => {
-                // The line that starts with `slug`.
+                // The line that sets `slug`.
                 let slug = moved.front.slug.as_ref().and_then(|_| {
                     let front = text.get(moved.front_offset..moved.body_offset)?;
-                    let at = match front.strip_prefix("slug") {
-                        Some(_) => 0,
-                        None => front.find("\nslug")? + 1,
-                    };
+                    let (at, _) = front.match_indices("slug").find(|&(i, _)| {
+                        (i == 0 || front[..i].ends_with('\n'))
+                            && front[i + 4..]
+                                .trim_start_matches([' ', '\t'])
+                                .starts_with('=')
+                    })?;
                     Some(moved.front_offset + at)
                 });
                 error.at_offset(&text, slug.unwrap_or(0))

@@ -99,11 +99,15 @@ fn a_short_link_is_located_where_it_is_written_not_inside_a_word() {
     let site = SiteTest::new().page(
         "a.md",
         "title = \"A\"",
-        "An experienced reader.\n\n<img src=x alt=\"A chart\">\n",
+        "An experienced reader (see below).\n\n<img src=x alt=\"A chart\"> [jump](#s)\n",
     );
     let out = site.run(&["check"]).stdout();
     assert!(
         out.contains("content/a.md:6:10: error: the link \"x\" points to no page or file"),
+        "{out}"
+    );
+    assert!(
+        out.contains("content/a.md:6:35: error: the link \"#s\" points to #s"),
         "{out}"
     );
 }

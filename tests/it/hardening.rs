@@ -111,6 +111,8 @@ fn a_linked_or_file_output_is_refused_before_anything_is_written() {
     let elsewhere = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), site.public()).unwrap();
     site.build().fails_with(&["symbolic link"]);
+    site.run(&["build", "--output", "public/"])
+        .fails_with(&["symbolic link"]);
     std::fs::remove_file(site.public()).unwrap();
     std::fs::write(site.public(), "a file").unwrap();
     site.build().fails_with(&["a file, not a folder"]);
