@@ -1,7 +1,7 @@
 //! Tera templates: the theme's, overridden file by file by the site's own
 //! `templates/`, with the functions and filters our themes use.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,8 +23,10 @@ pub struct LinkTables {
 
 pub struct Templates {
     tera: Tera,
-    /// Template name -> its source, to quote the offending line in errors.
-    sources: HashMap<String, String>,
+    /// Template name -> its source, to quote the offending line in errors
+    /// and to find where a problem is written; by name, so every search
+    /// goes through them in the same order.
+    sources: BTreeMap<String, String>,
 }
 
 pub fn theme_dir(config: &Config) -> PathBuf {
@@ -53,7 +55,7 @@ impl Templates {
             .map_err(|e| Diagnostic::error("", e.to_string()))?;
         register_helpers(&mut tera, config, links);
 
-        let mut sources = HashMap::new();
+        let mut sources = BTreeMap::new();
         for dir in [&theme_templates, &site_templates] {
             for file in template_files(&root.join(dir)) {
                 let relative = dir.join(file.strip_prefix(root.join(dir)).unwrap_or(&file));
@@ -71,14 +73,10 @@ impl Templates {
     }
 
     /// Every template's name (its path from the site root) and text, by name.
-    pub fn sources(&self) -> Vec<(&str, &str)> {
-        let mut sources: Vec<(&str, &str)> = self
-            .sources
+    pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sources
             .iter()
             .map(|(name, text)| (name.as_str(), text.as_str()))
-            .collect();
-        sources.sort_unstable();
-        sources
     }
 
     pub fn has(&self, name: &str) -> bool {

@@ -86,14 +86,14 @@ impl<'a> LinkChecker<'a> {
 
     /// Runs the checks over everything emitted.
     pub fn verify(self, site: &Site) -> Vec<Diagnostic> {
-        verify(&self.recorded.into_inner().unwrap_or_default(), site)
+        check_recorded(&self.recorded.into_inner().unwrap_or_default(), site)
     }
 
     /// Runs the checks over everything emitted so far, and keeps it: the
     /// preview server re-renders single pages into the same checker, and
     /// what they link to may be anywhere in the site.
     pub fn verify_again(&self, site: &Site) -> Vec<Diagnostic> {
-        verify(
+        check_recorded(
             &self.recorded.lock().expect("no panic holding the lock"),
             site,
         )
@@ -129,7 +129,7 @@ impl<'a> LinkChecker<'a> {
 
 /// The checks over what `recorded` holds; each problem is located in the
 /// page's source file where we can find it there.
-fn verify(recorded: &Recorded, site: &Site) -> Vec<Diagnostic> {
+fn check_recorded(recorded: &Recorded, site: &Site) -> Vec<Diagnostic> {
     let Recorded { files, html, css } = recorded;
     let pages: HashMap<PathBuf, &Page> = site
         .content
@@ -234,7 +234,6 @@ fn check_page(
         // Not in the page's Markdown: most likely written in a template.
         site.templates()
             .sources()
-            .into_iter()
             .find_map(|(name, template)| {
                 let offset = find(template)?;
                 Some(Diagnostic::error(name, message.clone()).at_offset(template, offset))
