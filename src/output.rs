@@ -229,33 +229,46 @@ impl Staging {
         self.files.load(Ordering::Relaxed)
     }
 
-    /// Replaces the output folder with the staged one. The old folder is
-    /// renamed aside first and removed only once the new one is in place.
+    /// Replaces the output folder with the staged one, then removes the old
+    /// one: until the swap, the previous site is whole.
     pub fn commit(self) -> Result<()> {
         let staged = self.dir.keep();
-        let target = &self.target;
-        if target.exists() {
-            let old = staged.with_file_name(format!(
-                ".{}.old-{}",
-                target
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("output"),
-                std::process::id()
-            ));
-            fs::rename(target, &old)?;
-            if let Err(e) = fs::rename(&staged, target) {
-                // Put the previous site back before reporting.
-                let _ = std::fs::rename(&old, target);
-                let _ = remove_tree(&staged);
-                return Err(e);
-            }
-            remove_tree(&old).map_err(|e| Error::io(&old, e))?;
-        } else {
-            fs::rename(&staged, target)?;
+        if !self.target.exists() {
+            return fs::rename(&staged, &self.target);
         }
-        Ok(())
+        let old = swap_in(&staged, &self.target)?;
+        remove_tree(&old).map_err(|e| Error::io(&old, e))
     }
+}
+
+/// Puts the folder `staged` where `target` is and returns where the previous
+/// `target` now lies. On Linux the two are exchanged in one step, so a web
+/// server reading the output never finds it missing; elsewhere, or on a file
+/// system that cannot exchange, the old folder is renamed aside first.
+fn swap_in(staged: &Path, target: &Path) -> Result<PathBuf> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, staged, CWD, target, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(staged.to_path_buf()),
+            Err(Errno::INVAL | Errno::NOSYS) => {}
+            Err(e) => return Err(Error::io(target, e.into())),
+        }
+    }
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    let old = staged.with_file_name(format!(".{name}.old-{}", std::process::id()));
+    fs::rename(target, &old)?;
+    if let Err(e) = fs::rename(staged, target) {
+        // Put the previous site back before reporting.
+        let _ = std::fs::rename(&old, target);
+        let _ = remove_tree(staged);
+        return Err(e);
+    }
+    Ok(old)
 }
 
 impl Sink for Staging {
@@ -481,6 +494,26 @@ mod tests {
         assert!(!target.join("old.html").exists());
         assert!(target.join("a/new.html").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn swapping_in_keeps_the_previous_output_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staged, target) = (dir.path().join(".staged"), dir.path().join("public"));
+        std::fs::create_dir(&staged).unwrap();
+        std::fs::write(staged.join("index.html"), "new").unwrap();
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("index.html"), "old").unwrap();
+
+        let old = swap_in(&staged, &target).unwrap();
+
+        let read = |folder: &Path| std::fs::read_to_string(folder.join("index.html")).unwrap();
+        assert_eq!(read(&target), "new");
+        assert_eq!(read(&old), "old");
+        if cfg!(target_os = "linux") {
+            assert_eq!(old, staged, "exchanged in one step");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[cfg(unix)]
