@@ -215,28 +215,39 @@ fn check_page(
             page.and_then(|p| p.read_text(&site.root).ok())
                 .unwrap_or_default()
         });
+        // Where it may be written: the page's Markdown, the story data its
+        // shortcodes and templates show, and the templates.
+        let places: Vec<(&Path, &str)> = std::iter::once((source, text))
+            .chain(
+                site.story
+                    .files()
+                    .map(|f| (f.path.as_path(), f.text.as_str())),
+            )
+            .chain(
+                site.templates()
+                    .sources()
+                    .map(|(name, t)| (Path::new(name), t)),
+            )
+            .collect();
         // Links are rewritten on the way out (`@/`, relative paths): look
-        // for the whole link, then for its last part if that is not so short
-        // as to be found by chance (`b` of `/b/` in `<body>`).
+        // everywhere for the link as written before looking for it anywhere
+        // in the text, then for its last part if that is not so short as to
+        // be found by chance (`b` of `/b/` in `<body>`).
         let last_part = needle
             .trim_end_matches('/')
             .rsplit('/')
             .next()
-            .filter(|part| part.len() >= 4);
-        let find = |text: &str| {
-            find_in_body(text, needle, last)
-                .or_else(|| last_part.and_then(|part| find_in_body(text, part, last)))
-        };
+            .filter(|part| part.len() >= 4 && *part != needle);
         let message = format!("{message}{in_page}");
-        if let Some(offset) = find(text) {
-            return Diagnostic::error(source, message).at_offset(text, offset);
-        }
-        // Not in the page's Markdown: most likely written in a template.
-        site.templates()
-            .sources()
-            .find_map(|(name, template)| {
-                let offset = find(template)?;
-                Some(Diagnostic::error(name, message.clone()).at_offset(template, offset))
+        [Some(needle), last_part]
+            .into_iter()
+            .flatten()
+            .flat_map(|written| [(written, Match::AsWritten), (written, Match::Anywhere)])
+            .find_map(|(written, how)| {
+                places.iter().find_map(|&(path, text)| {
+                    let offset = find_in_body(text, written, how, last)?;
+                    Some(Diagnostic::error(path, message.clone()).at_offset(text, offset))
+                })
             })
             .unwrap_or_else(|| Diagnostic::error(source, message))
     };
@@ -362,21 +373,30 @@ fn resolve(files: &HashSet<PathBuf>, path: &Path) -> Option<PathBuf> {
     files.contains(&index).then_some(index)
 }
 
-/// Finds where a problem's text appears in a page's Markdown, after the
-/// front matter: the first place, or with `last` the last.
-fn find_in_body(text: &str, needle: &str, last: bool) -> Option<usize> {
+/// How [`find_in_body`] looks for a problem's text.
+#[derive(Clone, Copy)]
+enum Match {
+    /// Where a link's target is written (after `(` in Markdown, `=` in
+    /// HTML, `#` for an anchor) and ends, so that a short one such as `x`
+    /// is not found inside an earlier word.
+    AsWritten,
+    /// Anywhere, if it is long enough not to match by chance: no place is
+    /// better than a wrong one.
+    Anywhere,
+}
+
+/// Finds where a problem's text appears in a page's Markdown (after its
+/// front matter), a data file or a template: the first place, or with
+/// `last` the last.
+fn find_in_body(text: &str, needle: &str, how: Match, last: bool) -> Option<usize> {
     if needle.is_empty() || text.is_empty() {
         return None;
     }
     let body_start = text
-        .get(3..)
+        .strip_prefix("+++")
         .and_then(|t| t.find("\n+++"))
         .map_or(0, |i| i + 3);
     let body = &text[body_start..];
-    // Where a link's target is written, first (after `(` in Markdown, `=` in
-    // HTML, `#` for an anchor), so that a short one such as `x` is not found
-    // inside an earlier word; then anywhere, if it is long enough not to
-    // match by chance: no place is better than a wrong one.
     let ends_a_link = |c: char| c.is_whitespace() || ")\"'>}#?".contains(c);
     let find = |written: &str, whole: bool| {
         let mut found = body.match_indices(written).map(|(i, _)| i).filter(|&i| {
@@ -388,11 +408,13 @@ fn find_in_body(text: &str, needle: &str, last: bool) -> Option<usize> {
         });
         if last { found.last() } else { found.next() }
     };
-    ["(", "<", "=\"", "='", "=", "#"]
-        .iter()
-        .find_map(|before| find(&format!("{before}{needle}"), true).map(|i| i + before.len()))
-        .or_else(|| find(needle, false).filter(|_| needle.len() >= 4))
-        .map(|i| body_start + i)
+    let offset = match how {
+        Match::AsWritten => ["(", "<", "=\"", "='", "=", "#"]
+            .iter()
+            .find_map(|before| find(&format!("{before}{needle}"), true).map(|i| i + before.len())),
+        Match::Anywhere => find(needle, false).filter(|_| needle.len() >= 4),
+    };
+    offset.map(|i| body_start + i)
 }
 
 /// The attributes of one start tag that the checks read.

@@ -211,6 +211,17 @@ pub struct Story {
 }
 
 impl Story {
+    /// The data files, as read.
+    pub fn files(&self) -> impl Iterator<Item = &DataFile> {
+        [
+            &self.sources_file,
+            &self.timeline_file,
+            &self.quotes_file,
+            &self.corrections_file,
+        ]
+        .into_iter()
+    }
+
     /// Reads the data files that exist under `content/data/` and validates them together.
     /// `page_exists` answers whether a content key (`timeline.md`) is a page.
     pub fn load(root: &Path, page_exists: &dyn Fn(&str) -> bool) -> Result<Story> {

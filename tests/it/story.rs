@@ -355,3 +355,33 @@ fn data_markdown_problems_are_located_where_they_are_written() {
         "content/data/timeline.toml:21:14: error: the link \"javascript:y\"",
     ]);
 }
+
+#[test]
+fn broken_links_in_story_data_are_located_in_the_data_once() {
+    let timeline = TIMELINE.replace(
+        "body = \"On the fourth.\"",
+        "body = \"On the fourth, see [the old page](/timeline-old/) and [more](https://example.org/gone/).\"",
+    );
+    let sources = SOURCES.replace(
+        "url = \"https://blog.example/post\"",
+        "url = \"https://example.org/missing-report/\"",
+    );
+    let site = story_site()
+        // Words of the links, elsewhere in a page that shows the event.
+        .page(
+            "timeline.md",
+            "title = \"Timeline\"\ntemplate = \"timeline.html\"",
+            "The data is in content/data/timeline.toml; more is gone.",
+        )
+        .file("content/data/timeline.toml", &timeline)
+        .file("content/data/sources.toml", &sources);
+    let out = site.run(&["check"]).stdout();
+    for at in [
+        "content/data/timeline.toml:27:43: error: the link \"/timeline-old/\" points to no page",
+        "content/data/timeline.toml:27:70: error: the link \"https://example.org/gone/\" points to no page",
+        "content/data/sources.toml:16:8: error: the link \"https://example.org/missing-report/\" points to no page",
+    ] {
+        assert_eq!(out.matches(at).count(), 1, "{at}\n{out}");
+    }
+    assert!(out.contains("3 errors"), "{out}");
+}
