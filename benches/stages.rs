@@ -118,7 +118,7 @@ fn stages(c: &mut Criterion) {
     group.finish();
 
     let split = front_matter::split(path, PAGE).unwrap();
-    let resolve = |_: &str| None;
+    let resolve = |_: &str| Err(String::new());
     let renderer = Renderer {
         options: &config.markdown,
         base_url: &config.base_url,

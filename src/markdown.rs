@@ -70,7 +70,7 @@ pub struct Renderer<'a> {
     /// The site's base URL; links under it are not external.
     pub base_url: &'a str,
     /// Resolves a content key (`timeline.md`) to the page's link.
-    pub resolve_page: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    pub resolve_page: &'a (dyn Fn(&str) -> Result<String, String> + Sync),
     pub shortcodes: &'a dyn Shortcodes,
 }
 
@@ -167,9 +167,8 @@ impl Renderer<'_> {
             let (key, fragment) = target
                 .split_once('#')
                 .map_or((target, None), |(k, f)| (k, Some(f)));
-            let link = (self.resolve_page)(key).ok_or_else(|| {
-                format!("the link @/{target} points to no page: there is no content/{key}")
-            })?;
+            let link = (self.resolve_page)(key)
+                .map_err(|why| format!("the link @/{target} points to no page: {why}"))?;
             return Ok(match fragment {
                 Some(fragment) => format!("{link}#{fragment}"),
                 None => link,
@@ -694,7 +693,10 @@ mod tests {
     }
 
     fn render_with(options: &MarkdownConfig, markdown: &str) -> Result<Rendered, Vec<Diagnostic>> {
-        let resolve = |key: &str| (key == "timeline.md").then(|| "/base/timeline/".to_string());
+        let resolve = |key: &str| match key {
+            "timeline.md" => Ok("/base/timeline/".to_string()),
+            _ => Err(format!("there is no content/{key}")),
+        };
         let renderer = Renderer {
             options,
             base_url: "https://example.org/base/",
@@ -948,7 +950,7 @@ mod tests {
     #[test]
     fn data_fields_show_html_as_text() {
         let options = MarkdownConfig::default();
-        let resolve = |_: &str| None;
+        let resolve = |_: &str| Err(String::new());
         let renderer = Renderer {
             options: &options,
             base_url: "https://e.org/",

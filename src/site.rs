@@ -348,7 +348,7 @@ impl Site {
     fn markdown_renderer<'a>(
         &'a self,
         shortcodes: &'a dyn Shortcodes,
-        resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+        resolve: &'a (dyn Fn(&str) -> std::result::Result<String, String> + Sync),
     ) -> Renderer<'a> {
         Renderer {
             options: &self.config.markdown,
@@ -366,8 +366,15 @@ impl Site {
         }
     }
 
-    fn resolve_page(&self, key: &str) -> Option<String> {
-        self.content.get(key).map(|p| self.config.link(&p.path))
+    /// The link to the page at `key`, or why there is none.
+    fn resolve_page(&self, key: &str) -> std::result::Result<String, String> {
+        match self.content.get(key) {
+            Some(page) => Ok(self.config.link(&page.path)),
+            None if self.content.is_draft(key) => Err(format!(
+                "content/{key} is a draft (draft = true): link to it once it is published, or build with --drafts"
+            )),
+            None => Err(format!("there is no content/{key}")),
+        }
     }
 
     /// The source ids each page cites, in order. Only a shortcode can cite,

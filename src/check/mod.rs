@@ -269,7 +269,10 @@ fn check_page(
         match target {
             Target::OutsideBase => diagnostics.push(locate(
                 link,
-                format!("the link {link:?} leaves the site's base path {base_path}: it breaks when the site is served there; write an @/ link"),
+                format!(
+                    "the link {link:?} leaves the site's base path {base_path}: it breaks when the site is served there; for a page of this site write an @/ link to its file (@/timeline.md), for a page outside it the full address ({}{link})",
+                    base_url.strip_suffix(base_path.as_str()).unwrap_or(base_url).trim_end_matches('/'),
+                ),
             )),
             Target::Internal { file, fragment } => {
                 let Some(file) = resolve(files, &file) else {

@@ -84,6 +84,8 @@ pub struct Content {
     /// Files skipped on the way (symbolic links out of the site).
     pub warnings: Vec<Diagnostic>,
     by_key: HashMap<String, usize>,
+    /// The keys of the drafts left out.
+    drafts: HashSet<String>,
     /// Where each asset is written, to tell a link to one of them.
     asset_outputs: HashSet<PathBuf>,
 }
@@ -111,10 +113,11 @@ impl Content {
             .map(|key| load_page(root, key))
             .collect();
         let mut pages = Vec::with_capacity(loaded.len());
-        for page in loaded {
-            if let Some(page) = diagnostics.take(page)
-                && (drafts || !page.front.draft)
-            {
+        let mut left_out = HashSet::new();
+        for page in loaded.into_iter().filter_map(|page| diagnostics.take(page)) {
+            if page.front.draft && !drafts {
+                left_out.insert(page.key);
+            } else {
                 pages.push(page);
             }
         }
@@ -134,8 +137,14 @@ impl Content {
             assets,
             warnings,
             by_key,
+            drafts: left_out,
             asset_outputs,
         })
+    }
+
+    /// Whether `key` is a draft this build leaves out.
+    pub fn is_draft(&self, key: &str) -> bool {
+        self.drafts.contains(key)
     }
 
     pub fn get(&self, key: &str) -> Option<&Page> {

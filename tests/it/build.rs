@@ -209,6 +209,13 @@ fn drafts_are_skipped_unless_asked_for() {
     assert!(!site.read("sitemap.xml").contains("/wip/"));
     site.run(&["build", "--drafts"]).ok();
     assert!(site.public().join("wip/index.html").is_file());
+
+    // A link to it says why it goes nowhere.
+    let site = site.page("done.md", "title = \"Done\"", "Soon: [the work](@/wip.md).");
+    site.build().fails_with(&[
+        "content/done.md:4:18: error: the link @/wip.md points to no page: content/wip.md is a draft (draft = true)",
+    ]);
+    site.run(&["build", "--drafts"]).ok();
 }
 
 /// The DOM as (tag, sorted attributes, direct text) in document order, whitespace folded.

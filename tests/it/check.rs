@@ -1,6 +1,6 @@
 //! `broadside check`: every problem at once, located, and nothing written.
 
-use crate::fixture::SiteTest;
+use crate::fixture::{SITE_TOML, SiteTest};
 
 fn broken_site() -> SiteTest {
     SiteTest::new()
@@ -126,4 +126,20 @@ fn a_broken_link_in_a_template_is_shown_once_at_the_template() {
         "themes/default/templates/page.html:2:23: error: the link \"/nowhere/\" points to no page";
     assert_eq!(out.matches(at).count(), 1, "{out}");
     assert!(out.contains("1 error,"), "{out}");
+}
+
+#[test]
+fn a_link_outside_the_base_path_says_how_to_write_either_kind() {
+    let site = SiteTest::new()
+        .file(
+            "site.toml",
+            &SITE_TOML.replace("https://example.org/", "https://example.org/stories/ice/"),
+        )
+        .page("a.md", "title = \"A\"", "Back to [the newsroom](/news/).");
+    let out = site.run(&["check"]).stdout();
+    assert!(
+        out.contains("content/a.md:4:24: error: the link \"/news/\" leaves the site's base path /stories/ice/"),
+        "{out}"
+    );
+    assert!(out.contains("an @/ link to its file (@/timeline.md), for a page outside it the full address (https://example.org/news/)"), "{out}");
 }
