@@ -251,17 +251,88 @@ fn floor_char_boundary(s: &str, mut index: usize) -> usize {
 /// Turns a `toml` parse or type error into a diagnostic in `path`.
 /// `base` is the byte offset of `source` inside the file (front matter sits after `+++`).
 pub fn from_toml(path: &Path, file_text: &str, base: usize, error: &toml::de::Error) -> Diagnostic {
-    let message = error.message().trim_end().to_string();
-    let diagnostic = Diagnostic::error(path, message);
+    let diagnostic = Diagnostic::error(path, in_plain_words(error.message().trim_end()));
     match error.span() {
         Some(span) => diagnostic.at_offset(file_text, base + span.start),
         None => diagnostic,
     }
 }
 
+/// serde's and toml's messages for the mistakes editors make most, in the
+/// words of someone editing TOML rather than writing Rust.
+fn in_plain_words(message: &str) -> String {
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        let why = match field {
+            "sources" => {
+                ": every event and quote names the sources it comes from, as sources = [\"source-id\"]"
+            }
+            _ => "",
+        };
+        return format!("`{field}` is missing here{why}");
+    }
+    if message.starts_with("string values must be quoted") {
+        return "text must be in double quotes, as title = \"Like this\"".to_string();
+    }
+    let Some((written, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.split_once(", expected "))
+    else {
+        return message.to_string();
+    };
+    let needed = match expected {
+        "a sequence" => "a list in square brackets, as [\"a\", \"b\"]",
+        "a string" => "text in double quotes",
+        "a boolean" => "true or false (no quotes)",
+        "i64" | "an integer" => "a whole number (no quotes)",
+        _ => return message.to_string(),
+    };
+    format!("expected {needed}, found {written}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_errors_are_said_in_plain_words() {
+        let error = |text: &str| {
+            #[derive(Debug, serde::Deserialize)]
+            #[allow(dead_code)]
+            struct Entry {
+                title: String,
+                sources: Vec<String>,
+                draft: Option<bool>,
+                weight: Option<i64>,
+            }
+            let e = toml::from_str::<Entry>(text).unwrap_err();
+            in_plain_words(e.message().trim_end())
+        };
+        let sources = "sources = [\"a\"]";
+        assert_eq!(
+            error(&format!("title = Why\n{sources}")),
+            "text must be in double quotes, as title = \"Like this\""
+        );
+        assert_eq!(
+            error("title = 'A'\nsources = \"a\""),
+            "expected a list in square brackets, as [\"a\", \"b\"], found string \"a\""
+        );
+        assert_eq!(
+            error(&format!("title = 3\n{sources}")),
+            "expected text in double quotes, found integer `3`"
+        );
+        assert_eq!(
+            error(&format!("title = 'A'\n{sources}\ndraft = 'yes'")),
+            "expected true or false (no quotes), found string \"yes\""
+        );
+        assert_eq!(
+            error(&format!("title = 'A'\n{sources}\nweight = '2'")),
+            "expected a whole number (no quotes), found string \"2\""
+        );
+        assert!(error("title = 'A'").starts_with("`sources` is missing here: every event"));
+    }
 
     #[test]
     fn locates_offsets_in_lines_and_characters() {

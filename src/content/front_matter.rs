@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+use toml::value::Datetime;
 
 use crate::diagnostic::{self, Diagnostic, Result};
 
@@ -13,10 +14,10 @@ pub struct FrontMatter {
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
-    pub date: Option<toml::value::Datetime>,
-    #[serde(default)]
-    pub updated: Option<toml::value::Datetime>,
+    #[serde(default, deserialize_with = "date")]
+    pub date: Option<Datetime>,
+    #[serde(default, deserialize_with = "date")]
+    pub updated: Option<Datetime>,
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]
@@ -30,6 +31,27 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// A TOML date (`date = 2025-07-04`), or the same in quotes, as the story
+/// data writes dates: an editor should not have to remember which is which.
+fn date<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Datetime>, D::Error> {
+    let bad = |written: &dyn std::fmt::Display| {
+        serde::de::Error::custom(format!(
+            "cannot read the date {written}: write it as 2025-07-04, or with a time as 2025-07-04T09:30:00-04:00"
+        ))
+    };
+    match toml::Value::deserialize(deserializer)? {
+        toml::Value::Datetime(date) => Ok(Some(date)),
+        toml::Value::String(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| bad(&format!("{text:?}"))),
+        other => Err(bad(&other)),
+    }
 }
 
 /// How a section lists its pages. Without `sort_by`: by weight, then newest
@@ -118,6 +140,37 @@ mod tests {
     fn unclosed_front_matter_is_an_error() {
         let err = split(Path::new("a.md"), "+++\ntitle = 'A'\nbody").unwrap_err();
         assert!(err.to_string().contains("never closed"));
+    }
+
+    #[test]
+    fn dates_may_be_quoted() {
+        let front = |date: &str| {
+            let text = format!("+++\ntitle = 'A'\ndate = {date}\n+++\n");
+            let s = split(Path::new("a.md"), &text).unwrap();
+            parse(Path::new("a.md"), &text, &s).map(|f| f.date.map(|d| d.to_string()))
+        };
+        assert_eq!(front("2025-07-04").unwrap().as_deref(), Some("2025-07-04"));
+        assert_eq!(
+            front("\"2025-07-04\"").unwrap().as_deref(),
+            Some("2025-07-04")
+        );
+        assert_eq!(
+            front("'2025-07-04T09:30:00Z'").unwrap().as_deref(),
+            Some("2025-07-04T09:30:00Z")
+        );
+        let err = front("\"July 4\"").unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "a.md:3:8: error: cannot read the date \"July 4\": write it as 2025-07-04"
+            ),
+            "{err}"
+        );
+        assert!(
+            front("4")
+                .unwrap_err()
+                .to_string()
+                .contains("cannot read the date 4")
+        );
     }
 
     #[test]

@@ -219,10 +219,14 @@ impl FromStr for FuzzyDate {
 
 impl<'de> Deserialize<'de> for FuzzyDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer).map_err(|_| {
-            serde::de::Error::custom(format!("a date must be a quoted string: {DATE_HELP}"))
-        })?;
-        text.parse().map_err(serde::de::Error::custom)
+        // Quoted, as a part of a month must be; a whole day may also be
+        // written as a TOML date, as front matter writes it.
+        match toml::Value::deserialize(deserializer)? {
+            toml::Value::String(text) => text.parse(),
+            toml::Value::Datetime(date) if date.time.is_none() => date.to_string().parse(),
+            _ => Err(DATE_HELP.to_string()),
+        }
+        .map_err(serde::de::Error::custom)
     }
 }
 
@@ -253,6 +257,21 @@ mod tests {
             "",
         ] {
             assert!(bad.parse::<FuzzyDate>().is_err(), "{bad} parsed");
+        }
+    }
+
+    #[test]
+    fn a_whole_day_may_be_a_toml_date() {
+        #[derive(Deserialize)]
+        struct Entry {
+            date: FuzzyDate,
+        }
+        let read = |text: &str| toml::from_str::<Entry>(text).map(|e| e.date);
+        assert_eq!(read("date = 2025-07-04").unwrap(), d("2025-07-04"));
+        assert_eq!(read("date = \"late 2025-07\"").unwrap(), d("late 2025-07"));
+        for bad in ["date = 2025-07-04T10:00:00", "date = 7", "date = \"July\""] {
+            let error = read(bad).unwrap_err().to_string();
+            assert!(error.contains("write a date as \"2025\""), "{error}");
         }
     }
 

@@ -290,7 +290,7 @@ fn missing_fields_and_bad_quotes_are_located() {
         .fails_with(&["content/data/quotes.toml:4:10", "angry"]);
     let site = site.file("content/data/quotes.toml", "[[quote]]\nid = \"q\"\ntext = \"T\"\nstance = \"critical\"\ndate = \"2025\"\nsources = [\"wire\"]\n");
     site.build()
-        .fails_with(&["content/data/quotes.toml:1:1", "missing field `speaker`"]);
+        .fails_with(&["content/data/quotes.toml:1:1", "`speaker` is missing here"]);
 }
 
 #[test]
