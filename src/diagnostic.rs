@@ -274,7 +274,7 @@ fn in_plain_words(message: &str) -> String {
         return format!("`{field}` is missing here{why}");
     }
     if message.starts_with("string values must be quoted") {
-        return "text must be in double quotes, as title = \"Like this\"".to_string();
+        return "text must be in double quotes, \"like this\"".to_string();
     }
     let Some((written, expected)) = message
         .strip_prefix("invalid type: ")
@@ -313,7 +313,7 @@ mod tests {
         let sources = "sources = [\"a\"]";
         assert_eq!(
             error(&format!("title = Why\n{sources}")),
-            "text must be in double quotes, as title = \"Like this\""
+            "text must be in double quotes, \"like this\""
         );
         assert_eq!(
             error("title = 'A'\nsources = \"a\""),

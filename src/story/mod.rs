@@ -389,14 +389,58 @@ fn read_data<T: DeserializeOwned + Default>(
             );
         }
     };
-    let value = match toml::from_str(&text) {
-        Ok(value) => value,
-        Err(e) => {
+    let value = parse_data(&text).unwrap_or_else(|errors| {
+        for e in errors {
             diagnostics.push(diagnostic::from_toml(&path, &text, 0, &e));
-            T::default()
         }
-    };
+        T::default()
+    });
     (DataFile { path, text }, value)
+}
+
+/// Reads a data file, or says everything wrong with it: every syntax error,
+/// and every entry that cannot be read, rather than only the first.
+fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<toml::de::Error>> {
+    use toml::de::{DeArray, DeTable, DeValue, Deserializer};
+    let (document, syntax_errors) = DeTable::parse_recoverable(text);
+    if !syntax_errors.is_empty() {
+        return Err(syntax_errors);
+    }
+    let span = document.span();
+    let read =
+        |table: DeTable| T::deserialize(Deserializer::from(Spanned::new(span.clone(), table)));
+    let first_error = match read(document.get_ref().clone()) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    // serde stops at the first error. Read the file again with its lists
+    // (`[[event]]`) emptied, for mistakes outside them, then each entry
+    // alone in a file of its own. Every list may be empty.
+    let mut rest = document.into_inner();
+    let mut lists = Vec::new();
+    for (key, value) in rest.iter_mut() {
+        let span = value.span();
+        if let DeValue::Array(entries) = value.get_mut() {
+            lists.push((
+                key.clone(),
+                span,
+                std::mem::replace(entries, DeArray::new()),
+            ));
+        }
+    }
+    let mut errors: Vec<toml::de::Error> = read(rest).err().into_iter().collect();
+    for (key, span, entries) in lists {
+        for entry in entries {
+            let mut alone = DeTable::new();
+            let list = DeValue::Array(std::iter::once(entry).collect());
+            alone.insert(key.clone(), Spanned::new(span.clone(), list));
+            errors.extend(read(alone).err());
+        }
+    }
+    if errors.is_empty() {
+        errors.push(first_error);
+    }
+    Err(errors)
 }
 
 fn is_valid_id(id: &str) -> bool {

@@ -281,6 +281,38 @@ fn every_validation_error_is_located_at_once() {
 }
 
 #[test]
+fn every_entry_that_cannot_be_read_is_reported_at_once() {
+    let broken = TIMELINE
+        .replace("date = \"2025\"", "date = \"sometime\"")
+        .replace("date = \"2025-07-04\"", "date = \"2025-13-01\"")
+        .replace("order = 2\n", "order = \"second\"\n")
+        .replace("[[phase]]", "colour = \"red\"\n\n[[phase]]");
+    let site = story_site().file("content/data/timeline.toml", &broken);
+    let run = site.build().fails_with(&[
+        "content/data/timeline.toml:2:1: error: unknown field `colour`",
+        "content/data/timeline.toml:26:8: error: \"2025-13-01\" has no month 13",
+        "content/data/timeline.toml:34:8: error: cannot read the date \"sometime\"",
+        "content/data/timeline.toml:43:9: error: expected a whole number (no quotes), found string \"second\"",
+    ]);
+    assert!(run.stderr().contains("4 errors"), "{}", run.stderr());
+
+    // Every syntax error too, not only the first.
+    let site = site.file(
+        "content/data/timeline.toml",
+        &TIMELINE
+            .replace("title = \"Everything\"", "title = \"Everything")
+            .replace("body = \"On the fourth.\"", "body = On the fourth."),
+    );
+    let run = site.build().fails_with(&["content/data/timeline.toml:4:"]);
+    assert!(
+        run.stderr()
+            .contains("content/data/timeline.toml:27:8: error: text must be in double quotes"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn missing_fields_and_bad_quotes_are_located() {
     let site = story_site().file(
         "content/data/quotes.toml",
