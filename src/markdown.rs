@@ -601,7 +601,7 @@ fn heading_html(
         .collect();
     let base = explicit_id
         .map(|id| id.to_string())
-        .unwrap_or_else(|| slug::slugify(&title));
+        .unwrap_or_else(|| crate::content::slugify(&title));
     let base = if base.is_empty() {
         "section".to_string()
     } else {

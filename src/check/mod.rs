@@ -265,7 +265,15 @@ fn check_page(
         let Some(target) = Target::parse(link, output, base_path, base_url) else {
             continue;
         };
-        let needle = link.rsplit_once('#').map_or(link.as_str(), |(_, f)| f);
+        // What to look for in the sources: the anchor if there is one, as
+        // written there, before the Markdown writer percent-encoded it.
+        let needle = || {
+            percent_decode(
+                link.rsplit_once('#')
+                    .map_or(link.as_str(), |(_, f)| f)
+                    .to_string(),
+            )
+        };
         match target {
             Target::OutsideBase => diagnostics.push(locate(
                 link,
@@ -276,22 +284,39 @@ fn check_page(
             )),
             Target::Internal { file, fragment } => {
                 let Some(file) = resolve(files, &file) else {
-                    diagnostics.push(locate(needle, format!("the link {link:?} points to no page or file of this site")));
+                    diagnostics.push(locate(&needle(), format!("the link {link:?} points to no page or file of this site")));
                     continue;
                 };
                 if let Some(fragment) = fragment
                     && let Some(target_facts) = html.get(&file)
                     && !target_facts.ids.contains(&fragment)
                 {
+                    let suggestion = closest_id(&target_facts.ids, &fragment)
+                        .map(|id| format!(": did you mean #{id}?"))
+                        .unwrap_or_default();
                     diagnostics.push(locate(
-                        needle,
-                        format!("the link {link:?} points to #{fragment}, which {} does not have", file.display()),
+                        &needle(),
+                        format!("the link {link:?} points to #{fragment}, which {} does not have{suggestion}", file.display()),
                     ));
                 }
             }
         }
     }
     diagnostics
+}
+
+/// The id a mistyped anchor most likely meant: the one its words would
+/// make (`#quién-paga` for `quien-paga`), or one spelt nearly the same.
+fn closest_id<'a>(ids: &'a HashSet<String>, fragment: &str) -> Option<&'a str> {
+    let slug = crate::content::slugify(fragment);
+    if let Some(id) = ids.get(&slug) {
+        return Some(id);
+    }
+    ids.iter()
+        .map(|id| (strsim::jaro_winkler(id, fragment), id))
+        .filter(|&(score, _)| score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, id)| id.as_str())
 }
 
 /// Where a link leads, for the links we can check without the network.

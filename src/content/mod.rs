@@ -270,6 +270,21 @@ fn load_page(root: &Path, key: &str) -> Result<Page> {
     })
 }
 
+/// A URL part or an id made of `text`: lowercase ASCII letters, digits and
+/// hyphens. Letters lose their accents (`Qué` gives `que`), as the slug
+/// crate transliterates; emoji and other symbols are dropped rather than
+/// spelt out in English (`money-with-wings`), unless nothing else is left.
+pub fn slugify(text: &str) -> String {
+    let letters: String = text
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    match slug::slugify(letters) {
+        slug if slug.is_empty() => slug::slugify(text),
+        slug => slug,
+    }
+}
+
 /// The URL path of a content file: `a/b.md` -> `a/b/`, `a/_index.md` and
 /// `a/index.md` -> `a/`, `_index.md` -> `` (the home page). `slug` replaces
 /// the last part.
@@ -285,7 +300,7 @@ pub fn url_path(key: &str, slug: Option<&str>) -> String {
     }
     let mut path = String::new();
     for part in parts {
-        path.push_str(&slug::slugify(part));
+        path.push_str(&slugify(&part));
         path.push('/');
     }
     path
@@ -316,7 +331,7 @@ fn url_dir_of(key: &str) -> PathBuf {
     let dir = key.rsplit_once('/').map_or("", |(dir, _)| dir);
     dir.split('/')
         .filter(|p| !p.is_empty())
-        .map(slug::slugify)
+        .map(slugify)
         .collect()
 }
 
@@ -409,6 +424,15 @@ mod tests {
             "explainer/how-it-works/"
         );
         assert_eq!(url_path("explainer/a.md", Some("b")), "explainer/b/");
+        assert_eq!(url_path("a.md", Some("puente-🌉-qué")), "puente-que/");
+    }
+
+    #[test]
+    fn slugs_drop_symbols_and_accents() {
+        assert_eq!(slugify("¿Quién paga? 💸"), "quien-paga");
+        assert_eq!(slugify("Café 🌉 at night"), "cafe-at-night");
+        assert_eq!(slugify("287(g) & ICE's ads"), "287-g-ice-s-ads");
+        assert_eq!(slugify("🌉"), "bridge-at-night");
     }
 
     #[test]

@@ -192,7 +192,7 @@ impl Links<'_> {
             speaker: quote.speaker.clone(),
             role: quote.role.clone(),
             organisation: quote.organisation.clone(),
-            organisation_id: slug::slugify(&quote.organisation),
+            organisation_id: crate::content::slugify(&quote.organisation),
             place: quote.place.clone(),
             stance: quote.stance,
             stance_label: quote.stance.label(),

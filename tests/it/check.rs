@@ -143,3 +143,27 @@ fn a_link_outside_the_base_path_says_how_to_write_either_kind() {
     );
     assert!(out.contains("an @/ link to its file (@/timeline.md), for a page outside it the full address (https://example.org/news/)"), "{out}");
 }
+
+#[test]
+fn a_missing_anchor_is_located_as_written_and_the_likely_one_named() {
+    let site = SiteTest::new()
+        .page(
+            "puente.md",
+            "title = \"Café 🌉\"\nslug = \"puente-🌉-qué\"",
+            "## ¿Quién paga? 💸\n\nText.",
+        )
+        .page(
+            "a.md",
+            "title = \"A\"",
+            "See [who](@/puente.md#quién-paga).\n\nAnd [who else](@/puente.md#quien-pagan).",
+        );
+    let out = site.run(&["check"]).stdout();
+    assert!(
+        out.contains("content/a.md:4:23: error: the link \"/puente-que/#qui%C3%A9n-paga\" points to #quién-paga, which puente-que/index.html does not have: did you mean #quien-paga?"),
+        "{out}"
+    );
+    assert!(
+        out.contains("content/a.md:6:28: error: the link \"/puente-que/#quien-pagan\" points to #quien-pagan, which puente-que/index.html does not have: did you mean #quien-paga?"),
+        "{out}"
+    );
+}
