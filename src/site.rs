@@ -538,12 +538,15 @@ impl Site {
         sink: &dyn Sink,
     ) -> Result<()> {
         let template = self.template_for(page)?;
-        let citations: Vec<Citation> = body
-            .citations
+        // In the sources page's order, as their numbers go.
+        let citations: Vec<Citation> = prepared
+            .story
+            .sources
             .iter()
-            .filter_map(|id| prepared.story.sources.iter().find(|s| s.id == *id))
+            .filter(|s| body.citations.contains(&s.id))
             .map(|s| Citation {
                 id: s.id.clone(),
+                number: s.number,
                 title: s.title.clone(),
                 outlet: s.outlet.clone(),
                 link: s.link.clone(),
@@ -838,7 +841,7 @@ impl Shortcodes for SiteShortcodes<'_> {
                 context.insert("event", event);
             }
             _ => {
-                let source = site.story.source(&call.id).ok_or_else(|| {
+                let (number, source) = site.story.numbered_source(&call.id).ok_or_else(|| {
                     format!(
                         "unknown source id {:?} (known: {})",
                         call.id,
@@ -851,18 +854,15 @@ impl Shortcodes for SiteShortcodes<'_> {
                         )
                     )
                 })?;
-                let number = match citations.iter().position(|c| *c == call.id) {
-                    Some(i) => i + 1,
-                    None => {
-                        citations.push(call.id.clone());
-                        citations.len()
-                    }
-                };
+                if !citations.contains(&call.id) {
+                    citations.push(call.id.clone());
+                }
                 context.insert("number", &number);
                 context.insert(
                     "source",
                     &Citation {
                         id: call.id.clone(),
+                        number,
                         title: source.title.clone(),
                         outlet: source.outlet.clone(),
                         link: format!("{}#source-{}", self.links.sources, call.id),

@@ -262,7 +262,14 @@ impl Story {
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
-        self.sources.iter().find(|s| *s.id.get_ref() == id)
+        self.numbered_source(id).map(|(_, source)| source)
+    }
+
+    /// The source and its number: its place in sources.toml, from 1.
+    pub fn numbered_source(&self, id: &str) -> Option<(usize, &Source)> {
+        (1..)
+            .zip(&self.sources)
+            .find(|(_, s)| *s.id.get_ref() == id)
     }
 
     pub fn quote(&self, id: &str) -> Option<&Quote> {

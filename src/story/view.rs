@@ -11,6 +11,8 @@ use super::{Correction, Event, FuzzyDate, Quote, Source, SourceKind, Stance, Sto
 #[derive(Debug, Clone, Serialize)]
 pub struct Citation {
     pub id: String,
+    /// The source's number on the sources page, the same on every page.
+    pub number: usize,
     pub title: String,
     pub outlet: String,
     /// The source's entry on the sources page.
@@ -28,6 +30,8 @@ pub struct Backlink {
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
     pub id: String,
+    /// Its place in sources.toml, from 1: what `cite` shows.
+    pub number: usize,
     pub title: String,
     pub outlet: String,
     pub kind: SourceKind,
@@ -144,9 +148,10 @@ pub struct Links<'a> {
 }
 
 impl Links<'_> {
-    pub fn citation(&self, source: &Source) -> Citation {
+    pub fn citation(&self, (number, source): (usize, &Source)) -> Citation {
         Citation {
             id: source.id.get_ref().clone(),
+            number,
             title: source.title.clone(),
             outlet: source.outlet.clone(),
             link: format!("{}#source-{}", self.sources, source.id.get_ref()),
@@ -155,7 +160,7 @@ impl Links<'_> {
 
     fn citations(&self, story: &Story, ids: &[toml::Spanned<String>]) -> Vec<Citation> {
         ids.iter()
-            .filter_map(|id| story.source(id.get_ref()))
+            .filter_map(|id| story.numbered_source(id.get_ref()))
             .map(|s| self.citation(s))
             .collect()
     }
@@ -207,7 +212,7 @@ impl Links<'_> {
                     Some(VariantView {
                         text: v.text.clone(),
                         note: v.note.clone(),
-                        source: self.citation(story.source(v.source.get_ref())?),
+                        source: self.citation(story.numbered_source(v.source.get_ref())?),
                     })
                 })
                 .collect(),
@@ -292,8 +297,10 @@ impl StoryView {
         let sources = story
             .sources
             .iter()
-            .map(|s| SourceView {
+            .enumerate()
+            .map(|(i, s)| SourceView {
                 id: s.id.get_ref().clone(),
+                number: i + 1,
                 title: s.title.clone(),
                 outlet: s.outlet.clone(),
                 kind: s.kind,
@@ -301,7 +308,7 @@ impl StoryView {
                 published_datetime: s.published.machine(),
                 url: s.url.as_ref().map(|u| u.get_ref().clone()),
                 reliability: s.reliability.clone(),
-                link: links.citation(s).link,
+                link: links.citation((i + 1, s)).link,
                 cited_by: cited_by.remove(s.id.get_ref().as_str()).unwrap_or_default(),
             })
             .collect();

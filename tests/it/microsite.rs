@@ -159,3 +159,27 @@ fn every_quote_is_verbatim_from_the_seed_documents() {
     }
     assert!(checked >= 20, "only {checked} quote parts checked");
 }
+
+#[test]
+fn a_citation_number_is_the_sources_page_number_of_its_source() {
+    let site = microsite();
+    site.build().ok();
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    let sources = scraper::Html::parse_document(&site.read("sources/index.html"));
+    let listed: Vec<String> = sources
+        .select(&select(".source-list > li"))
+        .map(|li| format!("#{}", li.value().attr("id").unwrap()))
+        .collect();
+    let mut checked = 0;
+    for page in ["index.html", "explainer/index.html", "timeline/index.html"] {
+        let doc = scraper::Html::parse_document(&site.read(page));
+        for cite in doc.select(&select("sup.cite a")) {
+            let href = cite.value().attr("href").unwrap();
+            let fragment = &href[href.find('#').unwrap()..];
+            let number = listed.iter().position(|id| id == fragment).unwrap() + 1;
+            assert_eq!(cite.inner_html(), format!("[{number}]"), "{page}: {href}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} citations");
+}

@@ -216,14 +216,25 @@ fn shortcodes_place_quotes_events_and_citations() {
     let site = story_site().page(
         "explainer.md",
         "title = \"Explainer\"",
-        "Claim {{ cite(id=\"wire\") }} again {{ cite(id=\"blog\") }} and {{ cite(id=\"wire\") }}.\n\n{{ quote(id=\"sheriff\") }}\n\n{{ event(id=\"fourth\") }}\n",
+        "Claim {{ cite(id=\"blog\") }} again {{ cite(id=\"wire\") }} and {{ cite(id=\"blog\") }}.\n\n{{ quote(id=\"sheriff\") }}\n\n{{ event(id=\"fourth\") }}\n",
     );
     site.build().ok();
     let html = site.read("explainer/index.html");
     assert!(html.contains("href=/sources/#source-wire"), "{html}");
+    // Numbered as on the sources page (sources.toml: wire, then blog), on
+    // every page, whatever the order they are cited in.
+    let numbers: Vec<&str> = html
+        .match_indices(">[")
+        .map(|(i, _)| &html[i + 2..i + 3])
+        .collect();
+    assert_eq!(numbers, ["2", "1", "2"], "{html}");
+    let listed = html
+        .split("Sources cited on this page")
+        .nth(1)
+        .unwrap_or_default();
     assert!(
-        html.contains(">[1]</a>") && html.contains(">[2]</a>") && !html.contains(">[3]</a>"),
-        "numbered by first citation"
+        listed.find("<li value=1>") < listed.find("<li value=2>"),
+        "{listed}"
     );
     assert!(html.contains("id=quote-sheriff") && html.contains("<blockquote>"));
     assert!(html.contains("id=event-fourth"));
