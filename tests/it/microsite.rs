@@ -114,6 +114,10 @@ fn the_repository_site_toml_points_at_the_real_pages() {
         about.contains("id=corrections-log"),
         "the corrections log is on the about page"
     );
+    assert!(
+        about.contains("Email <a href=mailto:corrections@example.org>"),
+        "the about page says where to report an error: {about}"
+    );
 }
 
 /// Quotes are verbatim: every part of every quote and variant (parts are
