@@ -113,6 +113,34 @@ describe('quote wall filters (JavaScript on)', () => {
   });
 });
 
+test('with scripts on but site.js not arriving, the filter form is not shown doing nothing', async () => {
+  const visit = await openPage(browser, pageUrl('quotes'), { width: 375 });
+  try {
+    await visit.context.route(/\/site\.[0-9a-f]+\.js$/, (route) => route.abort());
+    await visit.page.reload();
+    assert.equal(await visit.page.evaluate(() => document.documentElement.classList.contains('js')), true);
+    assert.equal(await visit.page.isVisible('#quote-filters'), false, 'a form that cannot filter stays out of sight');
+  } finally {
+    await visit.close();
+  }
+});
+
+test('the timeline jump list keeps its height whichever part is current', async () => {
+  const visit = await openPage(browser, pageUrl('timeline'), { width: 1280 });
+  try {
+    const heights = await visit.page.$$eval('.phase-nav a[href^="#phase-"]', (as) =>
+      as.map((a) => {
+        as.forEach((other) => other.removeAttribute('aria-current'));
+        a.setAttribute('aria-current', 'location');
+        return a.closest('nav').getBoundingClientRect().height;
+      }),
+    );
+    assert.equal(new Set(heights).size, 1, `the sticky list does not jump as the reader scrolls: ${heights}`);
+  } finally {
+    await visit.close();
+  }
+});
+
 describe('plain groupings (JavaScript off)', () => {
   test('the filter form stays hidden and the stance and organisation links land', async () => {
     const visit = await openPage(browser, pageUrl('quotes'), { width: 375, javaScriptEnabled: false });

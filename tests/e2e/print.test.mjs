@@ -107,3 +107,45 @@ test('printed links show where they go', async () => {
     }
   }
 });
+
+/** WCAG contrast of a CSS rgb() colour against white paper. */
+function contrastOnWhite(rgb) {
+  const [r, g, b] = rgb.match(/[\d.]+/g).slice(0, 3).map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+}
+
+test('printing from a dark screen prints dark text, stance tags included', async () => {
+  const visit = await openPage(browser, pageUrl('quotes'), { width: 800, colorScheme: 'dark' });
+  try {
+    await visit.page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    const colours = await visit.page.$$eval('.stance, .quote blockquote, .speaker, main p, main a', (els) =>
+      els.filter((e) => e.checkVisibility()).map((e) => ({ text: e.textContent.trim().slice(0, 30), color: getComputedStyle(e).color })),
+    );
+    assert.ok(colours.some((c) => /critical|supportive|official|neutral/i.test(c.text)), 'stance tags are among them');
+    for (const { text, color } of colours) {
+      const ratio = contrastOnWhite(color);
+      assert.ok(ratio >= 4.5, `“${text}” prints ${color} on white: ${ratio.toFixed(2)}:1`);
+    }
+  } finally {
+    await visit.close();
+  }
+});
+
+test('printed without scripts, a link within the site prints no half address', async () => {
+  const visit = await openPage(browser, pageUrl('sources'), { width: 800, javaScriptEnabled: false });
+  try {
+    await visit.page.emulateMedia({ media: 'print' });
+    const printed = await visit.page.$$eval('main a[href]', (as) =>
+      as.filter((a) => a.checkVisibility()).map((a) => ({ href: a.getAttribute('href'), after: getComputedStyle(a, '::after').content })),
+    );
+    const relative = printed.filter((l) => !/^https?:/.test(l.href) && l.after !== 'none');
+    assert.deepEqual(relative, [], 'a path alone means nothing on paper');
+    const external = printed.filter((l) => /^https?:/.test(l.href));
+    assert.ok(external.length > 0 && external.every((l) => l.after.includes(l.href)), 'links to other sites print their address');
+  } finally {
+    await visit.close();
+  }
+});
