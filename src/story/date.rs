@@ -107,7 +107,12 @@ impl FuzzyDate {
             FuzzyDate::Year(y) => return y.to_string(),
             FuzzyDate::Month(y, m) => (month_name(m).to_string(), y),
             FuzzyDate::PartOfMonth(part, y, m) => {
-                (format!("{} {}", capitalize(part.word()), month_name(m)), y)
+                // "Mid-September", as written, but "Late July".
+                let joint = if part == PartOfMonth::Mid { "-" } else { " " };
+                (
+                    format!("{}{joint}{}", capitalize(part.word()), month_name(m)),
+                    y,
+                )
             }
             FuzzyDate::Day(d) => (format!("{} {}", d.day(), month_name(d.month())), d.year()),
         };
@@ -286,6 +291,11 @@ mod tests {
     #[test]
     fn words_and_machine_values() {
         assert_eq!(d("late 2025-07").words(), "Late July 2025");
+        assert_eq!(d("mid 2025-09").words(), "Mid-September 2025");
+        assert_eq!(
+            d("late 2025-07").range_words(Some(d("mid 2025-08"))),
+            "Late July – mid-August 2025"
+        );
         assert_eq!(d("late 2025-07").machine(), "2025-07");
         assert_eq!(d("2025-07-04").words(), "4 July 2025");
         assert_eq!(

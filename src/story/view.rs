@@ -49,7 +49,8 @@ pub struct DateView {
     pub words: String,
     /// For `<time datetime>`: "2025-07"
     pub datetime: String,
-    /// True unless the date is a single day.
+    /// Whether the exact day is not known: a year, a month or part of one,
+    /// at either end.
     pub approximate: bool,
 }
 
@@ -58,7 +59,10 @@ impl DateView {
         DateView {
             words: start.range_words(end),
             datetime: start.machine(),
-            approximate: end.is_some() || !matches!(start, FuzzyDate::Day(_)),
+            approximate: [Some(start), end]
+                .into_iter()
+                .flatten()
+                .any(|date| !matches!(date, FuzzyDate::Day(_))),
         }
     }
 }
@@ -85,6 +89,8 @@ pub struct VariantView {
 pub struct QuoteView {
     pub id: String,
     pub text: String,
+    /// The opening words, cut between words, for indexes and lists.
+    pub excerpt: String,
     pub speaker: String,
     pub role: String,
     pub organisation: String,
@@ -194,6 +200,7 @@ impl Links<'_> {
         QuoteView {
             id: id.clone(),
             text: quote.text.clone(),
+            excerpt: shorten(&quote.text, 60),
             speaker: quote.speaker.clone(),
             role: quote.role.clone(),
             organisation: quote.organisation.clone(),
@@ -276,7 +283,7 @@ impl StoryView {
                 let list = cited_by.entry(id).or_default();
                 let backlink = Backlink {
                     kind: "quote",
-                    title: format!("{}: “{}”", quote.speaker, shorten(&quote.text, 60)),
+                    title: format!("{}: “{}”", quote.speaker, quote.excerpt),
                     link: quote.link.clone(),
                 };
                 if !list.contains(&backlink) {
@@ -393,4 +400,27 @@ fn shorten(text: &str, max_chars: usize) -> String {
     let cut: String = text.chars().take(max_chars).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortened_text_ends_between_words() {
+        let text = "I’ve seen bonuses being offered usually in about the $10,000-$20,000 range";
+        assert_eq!(shorten(text, 50), "I’ve seen bonuses being offered usually in about…");
+        assert_eq!(shorten("Short, and whole.", 50), "Short, and whole.");
+        assert_eq!(shorten("Cut after a comma, here", 20), "Cut after a comma…");
+    }
+
+    #[test]
+    fn a_date_is_approximate_when_either_end_is_not_a_day() {
+        let day: FuzzyDate = "2025-07-04".parse().unwrap();
+        let month: FuzzyDate = "2025-08".parse().unwrap();
+        assert!(!DateView::new(day, None).approximate);
+        assert!(!DateView::new(day, Some(day)).approximate);
+        assert!(DateView::new(day, Some(month)).approximate);
+        assert!(DateView::new(month, None).approximate);
+    }
 }

@@ -187,3 +187,34 @@ fn a_citation_number_is_the_sources_page_number_of_its_source() {
     }
     assert!(checked >= 10, "only {checked} citations");
 }
+
+#[test]
+fn the_organisation_index_cuts_quotes_between_words() {
+    let site = microsite();
+    site.build().ok();
+    let doc = scraper::Html::parse_document(&site.read("quotes/index.html"));
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    let mut cut = 0;
+    for link in doc.select(&select("dl.org-index a")) {
+        let shown: String = link.text().collect();
+        let Some(opening) = shown
+            .split_once('“')
+            .and_then(|(_, q)| q.strip_suffix("…”"))
+        else {
+            continue;
+        };
+        let id = &link.value().attr("href").unwrap()[1..];
+        let quote: String = doc
+            .select(&select(&format!("#{id} blockquote")))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        let quote = quote.trim();
+        assert!(quote.starts_with(opening), "{opening:?} opens {quote:?}");
+        let next = quote[opening.len()..].chars().next().unwrap();
+        assert!(!next.is_alphanumeric(), "cut inside a word: {shown:?}");
+        cut += 1;
+    }
+    assert!(cut >= 5, "only {cut} shortened quotes");
+}
