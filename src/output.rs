@@ -252,8 +252,11 @@ fn swap_in(staged: &Path, target: &Path) -> Result<PathBuf> {
         use rustix::io::Errno;
         match renameat_with(CWD, staged, CWD, target, RenameFlags::EXCHANGE) {
             Ok(()) => return Ok(staged.to_path_buf()),
-            Err(Errno::INVAL | Errno::NOSYS) => {}
-            Err(e) => return Err(Error::io(target, e.into())),
+            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {}
+            Err(e) => {
+                let _ = remove_tree(staged);
+                return Err(Error::io(target, e.into()));
+            }
         }
     }
     let name = target

@@ -230,20 +230,29 @@ fn check_page(
             )
             .collect();
         // Links are rewritten on the way out (`@/`, relative paths): look
-        // everywhere for the link as written before looking for it anywhere
-        // in the text, then for its last part if that is not so short as to
-        // be found by chance (`b` of `/b/` in `<body>`).
+        // everywhere for the whole link, as written before anywhere in the
+        // text; then for its last part, in the page first, if that is not so
+        // short as to be found by chance (`b` of `/b/` in `<body>`).
         let last_part = needle
             .trim_end_matches('/')
             .rsplit('/')
             .next()
             .filter(|part| part.len() >= 4 && *part != needle);
+        let (page_place, other_places) = places.split_at(1);
+        let searches = std::iter::once((needle, &places[..])).chain(
+            last_part
+                .into_iter()
+                .flat_map(|part| [(part, page_place), (part, other_places)]),
+        );
         let message = format!("{message}{in_page}");
-        [Some(needle), last_part]
-            .into_iter()
-            .flatten()
-            .flat_map(|written| [(written, Match::AsWritten), (written, Match::Anywhere)])
-            .find_map(|(written, how)| {
+        searches
+            .flat_map(|(written, places)| {
+                [
+                    (written, Match::AsWritten, places),
+                    (written, Match::Anywhere, places),
+                ]
+            })
+            .find_map(|(written, how, places)| {
                 places.iter().find_map(|&(path, text)| {
                     let offset = find_in_body(text, written, how, last)?;
                     Some(Diagnostic::error(path, message.clone()).at_offset(text, offset))

@@ -44,12 +44,11 @@ fn date<'de, D: Deserializer<'de>>(
         ))
     };
     match toml::Value::deserialize(deserializer)? {
-        toml::Value::Datetime(date) => Ok(Some(date)),
-        toml::Value::String(text) => text
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| bad(&format!("{text:?}"))),
+        toml::Value::Datetime(date) if date.date.is_some() => Ok(Some(date)),
+        toml::Value::String(text) => match text.trim().parse::<Datetime>() {
+            Ok(date) if date.date.is_some() => Ok(Some(date)),
+            _ => Err(bad(&format!("{text:?}"))),
+        },
         other => Err(bad(&other)),
     }
 }

@@ -275,9 +275,18 @@ fn load_page(root: &Path, key: &str) -> Result<Page> {
 /// crate transliterates; emoji and other symbols are dropped rather than
 /// spelt out in English (`money-with-wings`), unless nothing else is left.
 pub fn slugify(text: &str) -> String {
+    // An accent typed as a separate combining mark (`e` + U+0301, as macOS
+    // writes file names) belongs to its letter.
+    let is_combining_mark = |c: char| matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}');
     let letters: String = text
         .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || is_combining_mark(c) {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     match slug::slugify(letters) {
         slug if slug.is_empty() => slug::slugify(text),
@@ -430,6 +439,7 @@ mod tests {
     #[test]
     fn slugs_drop_symbols_and_accents() {
         assert_eq!(slugify("¿Quién paga? 💸"), "quien-paga");
+        assert_eq!(slugify("Quie\u{301}n paga"), "quien-paga");
         assert_eq!(slugify("Café 🌉 at night"), "cafe-at-night");
         assert_eq!(slugify("287(g) & ICE's ads"), "287-g-ice-s-ads");
         assert_eq!(slugify("🌉"), "bridge-at-night");

@@ -265,11 +265,14 @@ impl Story {
         self.numbered_source(id).map(|(_, source)| source)
     }
 
-    /// The source and its number: its place in sources.toml, from 1.
+    /// Each source with its number: its place in sources.toml, from 1, as
+    /// the sources page and every citation show it.
+    pub fn numbered_sources(&self) -> impl Iterator<Item = (usize, &Source)> {
+        (1..).zip(&self.sources)
+    }
+
     pub fn numbered_source(&self, id: &str) -> Option<(usize, &Source)> {
-        (1..)
-            .zip(&self.sources)
-            .find(|(_, s)| *s.id.get_ref() == id)
+        self.numbered_sources().find(|(_, s)| *s.id.get_ref() == id)
     }
 
     pub fn quote(&self, id: &str) -> Option<&Quote> {
@@ -409,6 +412,10 @@ fn read_data<T: DeserializeOwned + Default>(
 /// and every entry that cannot be read, rather than only the first.
 fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<toml::de::Error>> {
     use toml::de::{DeArray, DeTable, DeValue, Deserializer};
+    let first_error = match toml::from_str(text) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
         return Err(syntax_errors);
@@ -416,10 +423,6 @@ fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<tom
     let span = document.span();
     let read =
         |table: DeTable| T::deserialize(Deserializer::from(Spanned::new(span.clone(), table)));
-    let first_error = match read(document.get_ref().clone()) {
-        Ok(value) => return Ok(value),
-        Err(e) => e,
-    };
     // serde stops at the first error. Read the file again with its lists
     // (`[[event]]`) emptied, for mistakes outside them, then each entry
     // alone in a file of its own. Every list may be empty.
@@ -444,6 +447,8 @@ fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<tom
             errors.extend(read(alone).err());
         }
     }
+    // A list under a wrong name fails alike for each of its entries.
+    errors.dedup_by(|a, b| a.span() == b.span() && a.message() == b.message());
     if errors.is_empty() {
         errors.push(first_error);
     }

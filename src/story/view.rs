@@ -154,7 +154,7 @@ pub struct Links<'a> {
 }
 
 impl Links<'_> {
-    pub fn citation(&self, (number, source): (usize, &Source)) -> Citation {
+    pub fn citation(&self, number: usize, source: &Source) -> Citation {
         Citation {
             id: source.id.get_ref().clone(),
             number,
@@ -167,7 +167,7 @@ impl Links<'_> {
     fn citations(&self, story: &Story, ids: &[toml::Spanned<String>]) -> Vec<Citation> {
         ids.iter()
             .filter_map(|id| story.numbered_source(id.get_ref()))
-            .map(|s| self.citation(s))
+            .map(|(number, source)| self.citation(number, source))
             .collect()
     }
 
@@ -219,7 +219,10 @@ impl Links<'_> {
                     Some(VariantView {
                         text: v.text.clone(),
                         note: v.note.clone(),
-                        source: self.citation(story.numbered_source(v.source.get_ref())?),
+                        source: {
+                            let (number, source) = story.numbered_source(v.source.get_ref())?;
+                            self.citation(number, source)
+                        },
                     })
                 })
                 .collect(),
@@ -302,12 +305,10 @@ impl StoryView {
         }
 
         let sources = story
-            .sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| SourceView {
+            .numbered_sources()
+            .map(|(number, s)| SourceView {
                 id: s.id.get_ref().clone(),
-                number: i + 1,
+                number,
                 title: s.title.clone(),
                 outlet: s.outlet.clone(),
                 kind: s.kind,
@@ -315,7 +316,7 @@ impl StoryView {
                 published_datetime: s.published.machine(),
                 url: s.url.as_ref().map(|u| u.get_ref().clone()),
                 reliability: s.reliability.clone(),
-                link: links.citation((i + 1, s)).link,
+                link: links.citation(number, s).link,
                 cited_by: cited_by.remove(s.id.get_ref().as_str()).unwrap_or_default(),
             })
             .collect();
@@ -409,7 +410,10 @@ mod tests {
     #[test]
     fn shortened_text_ends_between_words() {
         let text = "I’ve seen bonuses being offered usually in about the $10,000-$20,000 range";
-        assert_eq!(shorten(text, 50), "I’ve seen bonuses being offered usually in about…");
+        assert_eq!(
+            shorten(text, 50),
+            "I’ve seen bonuses being offered usually in about…"
+        );
         assert_eq!(shorten("Short, and whole.", 50), "Short, and whole.");
         assert_eq!(shorten("Cut after a comma, here", 20), "Cut after a comma…");
     }

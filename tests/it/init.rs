@@ -27,9 +27,18 @@ fn init_makes_a_site_that_builds_without_warnings() {
     assert!(timeline.contains("id=event-vote"));
     // Every part a story has: the explainer too, in the menu, with its citations.
     let explainer = std::fs::read_to_string(story.join("public/explainer/index.html")).unwrap();
-    assert!(explainer.contains("Sources cited on this page"), "{explainer}");
-    assert!(timeline.contains("href=/explainer/>How the budget works</a>"), "{timeline}");
-    assert!(!timeline.contains('`'), "no Markdown in plain-text settings: {timeline}");
+    assert!(
+        explainer.contains("Sources cited on this page"),
+        "{explainer}"
+    );
+    assert!(
+        timeline.contains("href=/explainer/>How the budget works</a>"),
+        "{timeline}"
+    );
+    assert!(
+        !timeline.contains('`'),
+        "no Markdown in plain-text settings: {timeline}"
+    );
     let check = std::process::Command::new(env!("CARGO_BIN_EXE_broadside"))
         .arg("check")
         .current_dir(&story)

@@ -12,6 +12,10 @@ fn microsite() -> SiteTest {
     site.file("site.toml", &config)
 }
 
+fn select(css: &str) -> scraper::Selector {
+    scraper::Selector::parse(css).unwrap()
+}
+
 fn ids(html: &str) -> HashSet<String> {
     let doc = scraper::Html::parse_document(html);
     let any = scraper::Selector::parse("[id]").unwrap();
@@ -168,7 +172,6 @@ fn every_quote_is_verbatim_from_the_seed_documents() {
 fn a_citation_number_is_the_sources_page_number_of_its_source() {
     let site = microsite();
     site.build().ok();
-    let select = |css: &str| scraper::Selector::parse(css).unwrap();
     let sources = scraper::Html::parse_document(&site.read("sources/index.html"));
     let listed: Vec<String> = sources
         .select(&select(".source-list > li"))
@@ -193,7 +196,6 @@ fn the_organisation_index_cuts_quotes_between_words() {
     let site = microsite();
     site.build().ok();
     let doc = scraper::Html::parse_document(&site.read("quotes/index.html"));
-    let select = |css: &str| scraper::Selector::parse(css).unwrap();
     let mut cut = 0;
     for link in doc.select(&select("dl.org-index a")) {
         let shown: String = link.text().collect();

@@ -232,10 +232,8 @@ fn shortcodes_place_quotes_events_and_citations() {
         .split("Sources cited on this page")
         .nth(1)
         .unwrap_or_default();
-    assert!(
-        listed.find("<li value=1>") < listed.find("<li value=2>"),
-        "{listed}"
-    );
+    let at = |item: &str| listed.find(item).expect(item);
+    assert!(at("<li value=1>") < at("<li value=2>"), "{listed}");
     assert!(html.contains("id=quote-sheriff") && html.contains("<blockquote>"));
     assert!(html.contains("id=event-fourth"));
     assert!(html.contains("Sources cited on this page"));
@@ -318,6 +316,21 @@ fn every_entry_that_cannot_be_read_is_reported_at_once() {
     assert!(
         run.stderr()
             .contains("content/data/timeline.toml:27:8: error: text must be in double quotes"),
+        "{}",
+        run.stderr()
+    );
+
+    // A list under a wrong name is said once, not once for each entry.
+    let site = site.file("content/data/timeline.toml", TIMELINE).file(
+        "content/data/sources.toml",
+        &SOURCES.replace("[[source]]", "[[sources]]"),
+    );
+    let run = site
+        .build()
+        .fails_with(&["content/data/sources.toml:2:3: error: unknown field `sources`"]);
+    assert_eq!(
+        run.stderr().matches("unknown field").count(),
+        1,
         "{}",
         run.stderr()
     );
