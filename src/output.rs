@@ -517,6 +517,13 @@ mod tests {
             assert_eq!(old, staged, "exchanged in one step");
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+
+        // A swap that fails leaves no staging folder behind.
+        if cfg!(target_os = "linux") {
+            let gone = dir.path().join("gone");
+            assert!(swap_in(&old, &gone).is_err());
+            assert!(!old.exists(), "the staging folder is removed");
+        }
     }
 
     #[cfg(unix)]
