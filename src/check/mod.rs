@@ -36,8 +36,18 @@ struct Problem {
     message: String,
     /// The attribute value it is about (an id, a link, an image's `src`).
     written: String,
-    /// Whether it is the last of several places `written` appears (an id used twice).
-    last: bool,
+    /// Which of the places `written` appears it is at.
+    at: Occurrence,
+}
+
+/// Which of several places the same text is written a problem is at: an
+/// image without alt text may share its `src` with one that has it.
+#[derive(Debug, Clone, Copy)]
+enum Occurrence {
+    /// The nth, from 0, in the order of the page (or the last, if fewer).
+    Nth(usize),
+    /// The last: the second use of an id is the mistake.
+    Last,
 }
 
 impl Problem {
@@ -45,7 +55,18 @@ impl Problem {
         Problem {
             message,
             written: written.to_string(),
-            last: false,
+            at: Occurrence::Nth(0),
+        }
+    }
+
+    /// A problem with an image, after the `earlier` images of the page.
+    fn after_images(message: String, src: &str, earlier: &[String]) -> Problem {
+        // However each is written (`map.png`, `/a/map.png`), the same file.
+        let file = |src: &str| src.rsplit('/').next().unwrap_or_default().to_string();
+        let uses = earlier.iter().filter(|e| file(e) == file(src)).count();
+        Problem {
+            at: Occurrence::Nth(uses),
+            ..Problem::new(message, src)
         }
     }
 }
@@ -210,7 +231,7 @@ fn check_page(
     // `in_page` ends a problem's message: it names the page even when the
     // problem is shown at a template. A link's message needs no name, so
     // a template's broken link is said once for all its pages.
-    let locate_written = |needle: &str, last: bool, message: String, in_page: &str| {
+    let locate_written = |needle: &str, at: Occurrence, message: String, in_page: &str| {
         let text: &str = text.get_or_init(|| {
             page.and_then(|p| p.read_text(&site.root).ok())
                 .unwrap_or_default()
@@ -254,22 +275,23 @@ fn check_page(
             })
             .find_map(|(written, how, places)| {
                 places.iter().find_map(|&(path, text)| {
-                    let offset = find_in_body(text, written, how, last)?;
+                    let offset = find_in_body(text, written, how, at)?;
                     Some(Diagnostic::error(path, message.clone()).at_offset(text, offset))
                 })
             })
             .unwrap_or_else(|| Diagnostic::error(source, message))
     };
-    let locate = |needle: &str, message: String| locate_written(needle, false, message, "");
     let mut diagnostics = Vec::new();
     for problem in &facts.problems {
         diagnostics.push(locate_written(
             &problem.written,
-            problem.last,
+            problem.at,
             problem.message.clone(),
             &format!(" (in {})", output.display()),
         ));
     }
+    let locate =
+        |needle: &str, message: String| locate_written(needle, Occurrence::Nth(0), message, "");
     for link in &facts.links {
         let Some(target) = Target::parse(link, output, base_path, base_url) else {
             continue;
@@ -423,9 +445,8 @@ enum Match {
 }
 
 /// Finds where a problem's text appears in a page's Markdown (after its
-/// front matter), a data file or a template: the first place, or with
-/// `last` the last.
-fn find_in_body(text: &str, needle: &str, how: Match, last: bool) -> Option<usize> {
+/// front matter), a data file or a template, at the place `at` names.
+fn find_in_body(text: &str, needle: &str, how: Match, at: Occurrence) -> Option<usize> {
     if needle.is_empty() || text.is_empty() {
         return None;
     }
@@ -435,21 +456,33 @@ fn find_in_body(text: &str, needle: &str, how: Match, last: bool) -> Option<usiz
         .map_or(0, |i| i + 3);
     let body = &text[body_start..];
     let ends_a_link = |c: char| c.is_whitespace() || ")\"'>}#?".contains(c);
-    let find = |written: &str, whole: bool| {
-        let mut found = body.match_indices(written).map(|(i, _)| i).filter(|&i| {
-            !whole
-                || body[i + written.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(ends_a_link)
-        });
-        if last { found.last() } else { found.next() }
+    // Where `written` is found, as offsets `skip` bytes into each match.
+    let found_at = |written: &str, whole: bool, skip: usize| -> Vec<usize> {
+        body.match_indices(written)
+            .map(|(i, _)| i)
+            .filter(|&i| {
+                !whole
+                    || body[i + written.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(ends_a_link)
+            })
+            .map(|i| i + skip)
+            .collect()
     };
-    let offset = match how {
+    let mut found: Vec<usize> = match how {
         Match::AsWritten => ["(", "<", "=\"", "='", "=", "#"]
             .iter()
-            .find_map(|before| find(&format!("{before}{needle}"), true).map(|i| i + before.len())),
-        Match::Anywhere => find(needle, false).filter(|_| needle.len() >= 4),
+            .flat_map(|before| found_at(&format!("{before}{needle}"), true, before.len()))
+            .collect(),
+        Match::Anywhere if needle.len() >= 4 => found_at(needle, false, 0),
+        Match::Anywhere => Vec::new(),
+    };
+    found.sort_unstable();
+    found.dedup();
+    let offset = match at {
+        Occurrence::Nth(n) => found.get(n).or(found.last()),
+        Occurrence::Last => found.last(),
     };
     offset.map(|i| body_start + i)
 }
@@ -514,6 +547,9 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
     let mut facts = HtmlFacts::default();
     // The open link, if any: (its href, whether it has a name a screen reader can announce).
     let mut open_link: Option<(String, bool)> = None;
+    // The images so far: an image without alt text may share its file with
+    // one that has it, and is located at its own use.
+    let mut images: Vec<String> = Vec::new();
     let mut tokens = html::Tokens::new(bytes);
     while let Some(token) = tokens.next() {
         match token {
@@ -527,7 +563,7 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
                     && !facts.ids.insert(id.to_string())
                 {
                     facts.problems.push(Problem {
-                        last: true,
+                        at: Occurrence::Last,
                         ..Problem::new(format!("the id {id:?} is used twice on this page"), id)
                     });
                 }
@@ -553,13 +589,16 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
                     }
                 }
                 if tag.is("img") {
+                    let src = attributes.src.as_deref().unwrap_or_default();
                     if attributes.alt.is_none() {
-                        let src = attributes.src.as_deref().unwrap_or_default();
                         let message = format!(
                             "the image {src:?} has no alt text: describe it, or write alt=\"\" if it is decoration"
                         );
-                        facts.problems.push(Problem::new(message, src));
+                        facts
+                            .problems
+                            .push(Problem::after_images(message, src, &images));
                     }
+                    images.push(src.to_string());
                     if let Some((_, named)) = open_link.as_mut()
                         && attributes.alt.is_some_and(|a| !a.trim().is_empty())
                     {

@@ -167,3 +167,20 @@ fn a_missing_anchor_is_located_as_written_and_the_likely_one_named() {
         "{out}"
     );
 }
+
+#[test]
+fn an_image_without_alt_is_located_at_its_own_use_of_a_file_shown_twice() {
+    let site = SiteTest::new()
+        .page(
+            "a/_index.md",
+            "title = \"A\"",
+            "![A map of the bridge](map.png)\n\nThe same map, again:\n\n<img src=\"map.png\">\n",
+        )
+        .file("content/a/map.png", "not really a png");
+    let out = site.run(&["check"]).stdout();
+    assert!(
+        out.contains("content/a/_index.md:8:11: error: the image \"map.png\" has no alt text"),
+        "{out}"
+    );
+    assert!(out.contains("1 error"), "{out}");
+}
