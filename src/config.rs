@@ -73,14 +73,15 @@ impl Default for MarkdownConfig {
     }
 }
 
-/// Which content pages show the story's timeline, quotes and sources;
-/// shortcodes and citations link there.
+/// Which content pages show the story's timeline, quotes, sources and
+/// corrections log; shortcodes, citations and "updated" notes link there.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StoryPages {
     pub timeline_page: String,
     pub quotes_page: String,
     pub sources_page: String,
+    pub corrections_page: String,
 }
 
 impl Default for StoryPages {
@@ -89,6 +90,7 @@ impl Default for StoryPages {
             timeline_page: "timeline.md".into(),
             quotes_page: "quotes.md".into(),
             sources_page: "sources.md".into(),
+            corrections_page: "about.md".into(),
         }
     }
 }

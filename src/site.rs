@@ -161,6 +161,7 @@ impl Site {
             timeline: story_links.timeline.clone(),
             quotes: story_links.quotes.clone(),
             sources: story_links.sources.clone(),
+            corrections: story_links.corrections.clone(),
             markdown: &render_data,
         };
         let events: Vec<EventView> = self
@@ -341,6 +342,11 @@ impl Site {
                 &pages.sources_page,
                 !self.story.sources.is_empty(),
                 "sources",
+            ),
+            corrections: link_to(
+                &pages.corrections_page,
+                !self.story.corrections.is_empty(),
+                "a corrections log",
             ),
         }
     }
@@ -772,6 +778,7 @@ struct StoryLinks {
     timeline: String,
     quotes: String,
     sources: String,
+    corrections: String,
 }
 
 /// Shortcodes backed by the story and the theme's `shortcodes/*.html` templates.

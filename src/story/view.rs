@@ -142,6 +142,8 @@ pub struct StoryView {
     pub quotes_by_organisation: Vec<QuoteGroup>,
     pub speakers: Vec<String>,
     pub corrections: Vec<CorrectionView>,
+    /// The page that shows the corrections log.
+    pub corrections_page: String,
 }
 
 /// Where story items live on the site, and how their Markdown renders.
@@ -149,6 +151,7 @@ pub struct Links<'a> {
     pub timeline: String,
     pub quotes: String,
     pub sources: String,
+    pub corrections: String,
     /// Renders a data field's Markdown: (file text, field offset, markdown, id prefix) -> HTML.
     pub markdown: &'a dyn Fn(&super::DataFile, usize, &str, &str) -> String,
 }
@@ -385,6 +388,7 @@ impl StoryView {
                 .iter()
                 .map(|c| links.correction(story, c, page))
                 .collect(),
+            corrections_page: links.corrections.clone(),
             events,
             quotes_by_stance,
             quotes_by_organisation: organisations.into_values().collect(),

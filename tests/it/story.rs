@@ -441,3 +441,35 @@ fn broken_links_in_story_data_are_located_in_the_data_once() {
     }
     assert!(out.contains("3 errors"), "{out}");
 }
+
+#[test]
+fn the_corrections_log_may_live_on_any_page_named_in_site_toml() {
+    let corrections =
+        "[[entry]]\ndate = \"2025-08-02\"\nkind = \"correction\"\ntext = \"Fixed a date.\"\n";
+    // story_site's about.md, under another name.
+    let site = SiteTest::with_default_theme()
+        .file("content/data/sources.toml", SOURCES)
+        .file("content/data/timeline.toml", TIMELINE)
+        .file("content/data/quotes.toml", QUOTES)
+        .file("content/data/corrections.toml", corrections)
+        .page("timeline.md", "title = \"Timeline\"\ntemplate = \"timeline.html\"\ndate = 2025-08-01\nupdated = 2025-08-02", "")
+        .page("quotes.md", "title = \"Quotes\"\ntemplate = \"quotes.html\"", "")
+        .page("sources.md", "title = \"Sources\"\ntemplate = \"sources.html\"", "")
+        .page("about-us.md", "title = \"About us\"\ntemplate = \"about.html\"", "")
+        .page("_index.md", "title = \"Home\"\ntemplate = \"index.html\"", "");
+    site.build().fails_with(&[
+        "site.toml: error: the story has a corrections log but there is no page content/about.md to show them: add it, or name another page in [story]",
+    ]);
+    let config = format!(
+        "{}\n[story]\ncorrections_page = \"about-us.md\"\n",
+        crate::fixture::SITE_TOML
+    );
+    let site = site.file("site.toml", &config);
+    site.build().ok();
+    let timeline = site.read("timeline/index.html");
+    assert!(
+        timeline.contains("href=/about-us/#corrections-log>see the log</a>"),
+        "{timeline}"
+    );
+    assert!(site.read("about-us/index.html").contains("Fixed a date."));
+}
