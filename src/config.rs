@@ -118,9 +118,27 @@ pub struct Config {
     pub extra: toml::Table,
 }
 
+/// Refuses a folder that is not a site, most likely the wrong one.
+pub fn require_site_toml(root: &Path) -> Result<()> {
+    if root.join(CONFIG_FILE).exists() {
+        return Ok(());
+    }
+    let folder = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let message = format!(
+        "there is no site.toml in {}: run this in your site's folder, pass --root DIR, or start a site with `broadside init DIR`",
+        folder.display()
+    );
+    Err(Diagnostic::error(CONFIG_FILE, message).into())
+}
+
 impl Config {
     /// Reads and validates `site.toml` in `root`.
     pub fn load(root: &Path) -> Result<Config> {
+        require_site_toml(root)?;
         let path = Path::new(CONFIG_FILE);
         let text = fs::read_text(&root.join(path), path)?;
         Config::parse(&text)

@@ -65,6 +65,12 @@ pub struct State {
 }
 
 impl State {
+    /// Whether a build has succeeded since the server started: every build
+    /// marks its output, and a failed first one leaves the folder empty.
+    fn has_built(&self) -> bool {
+        self.output.join(crate::output::OUTPUT_MARK).exists()
+    }
+
     fn broadcast(&self, event: &str, data: &str) {
         let message = sse_message(event, data);
         self.clients
@@ -140,6 +146,10 @@ impl Preview {
         };
         preview.spawn_http();
         Ok((preview, session))
+    }
+
+    pub fn has_built(&self) -> bool {
+        self.state.has_built()
     }
 
     pub fn url(&self) -> String {
@@ -475,9 +485,16 @@ fn handle(request: Request, state: &State) -> io::Result<()> {
     }
 }
 
+/// Shown for every address until the first build succeeds: the error shows
+/// over it, and it reloads once the site builds.
+const NOT_BUILT_PAGE: &str = "<!doctype html><html lang=en><meta charset=utf-8><title>Not built yet</title><body><p>The site has not built yet. Fix the error shown below (and in the terminal): this page reloads when it builds.</p>";
+
 fn not_found(request: Request, state: &State) -> io::Result<()> {
-    let page =
-        std::fs::read(state.output.join("404.html")).unwrap_or_else(|_| b"Not found".to_vec());
+    let page = if state.has_built() {
+        std::fs::read(state.output.join("404.html")).unwrap_or_else(|_| b"Not found".to_vec())
+    } else {
+        format!("{NOT_BUILT_PAGE}{RELOAD_SCRIPT}").into_bytes()
+    };
     request.respond(
         Response::from_data(page)
             .with_status_code(404)

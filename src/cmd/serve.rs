@@ -17,6 +17,8 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             args.bind
         );
     }
+    // A missing site.toml is the wrong folder, not a mistake to fix while serving.
+    crate::config::require_site_toml(&options.root)?;
     let (preview, session) = Preview::start(&options)?;
     // Ctrl-C (or SIGTERM, SIGHUP): remove the private build folder before leaving.
     let served = preview.state.output.clone();
@@ -29,7 +31,13 @@ pub fn run(args: &ServeArgs) -> Result<()> {
     .map_err(|e| crate::Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
 
     println!("Serving the site at {} (Ctrl-C to stop)", preview.url());
-    println!("Built into {}", preview.state.output.display());
+    if preview.has_built() {
+        println!("Built into {}", preview.state.output.display());
+    } else {
+        println!(
+            "Nothing to show until the site builds: fix the errors above, and open pages reload."
+        );
+    }
     if args.open
         && let Err(e) = opener::open(preview.url())
     {

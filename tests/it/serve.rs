@@ -37,8 +37,12 @@ fn serve(site: &SiteTest) -> Server {
         .and_then(|r| r.split(' ').next())
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
         .to_string();
+    // Where it built, or, when the first build failed, what to do.
     let second = lines.next().unwrap().unwrap();
-    let built_into = second.strip_prefix("Built into ").unwrap().into();
+    let built_into = second
+        .strip_prefix("Built into ")
+        .unwrap_or_default()
+        .into();
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     Server {
@@ -299,6 +303,40 @@ fn ctrl_c_or_terminate_stops_and_removes_the_build_folder() {
             "{signal}: the temporary folder is gone"
         );
     }
+}
+
+#[test]
+fn before_the_first_good_build_every_address_shows_the_error_and_waits() {
+    let site = site().page("a.md", "title = \"A\"\nweight = heavy", "Broken.");
+    let server = serve(&site);
+    let (status, content_type, body) = get(&format!("{}a/", server.url));
+    assert_eq!(
+        (status, content_type.as_str()),
+        (404, "text/html; charset=utf-8")
+    );
+    assert!(body.contains("The site has not built yet"), "{body}");
+    assert!(
+        body.contains("/__broadside/events"),
+        "it reloads once built: {body}"
+    );
+    let rx = events(&server.url);
+    assert!(next_event(&rx, "error-report").contains("content/a.md:3:"));
+
+    let _site = site.page("a.md", "title = \"A\"", "Fixed.");
+    next_event(&rx, "reload");
+    assert!(get(&format!("{}a/", server.url)).2.contains("Fixed."));
+}
+
+#[test]
+fn serving_a_folder_without_site_toml_is_refused() {
+    let run = SiteTest::new().run(&["serve", "--root", "nowhere", "--port", "0"]);
+    assert!(!run.output.status.success());
+    assert!(
+        run.stderr()
+            .contains("there is no site.toml in nowhere: run this in your site's folder"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]
