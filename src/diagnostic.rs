@@ -273,6 +273,26 @@ fn in_plain_words(message: &str) -> String {
         };
         return format!("`{field}` is missing here{why}");
     }
+    for (prefix, what) in [("unknown field `", "key"), ("unknown variant `", "value")] {
+        if let Some((written, expected)) =
+            message.strip_prefix(prefix).and_then(|m| m.split_once('`'))
+        {
+            let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+            let closest = known
+                .iter()
+                .map(|k| (strsim::jaro_winkler(k, written), *k))
+                .filter(|&(score, _)| score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, k)| format!(": did you mean {k:?}?"))
+                .unwrap_or_default();
+            let known = if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            };
+            return format!("{written:?} is not a {what} known here{closest} (known: {known})");
+        }
+    }
     if message.starts_with("string values must be quoted") {
         return "text must be in double quotes, \"like this\"".to_string();
     }
@@ -332,6 +352,14 @@ mod tests {
             "expected a whole number (no quotes), found string \"2\""
         );
         assert!(error("title = 'A'").starts_with("`sources` is missing here: every event"));
+        assert_eq!(
+            in_plain_words("unknown field `langauge`, expected one of `title`, `language`"),
+            "\"langauge\" is not a key known here: did you mean \"language\"? (known: title, language)"
+        );
+        assert_eq!(
+            in_plain_words("unknown variant `newspaper`, expected `report` or `blog`"),
+            "\"newspaper\" is not a value known here (known: report, blog)"
+        );
     }
 
     #[test]

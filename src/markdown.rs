@@ -119,6 +119,7 @@ impl Renderer<'_> {
             headings: Vec::new(),
             used_ids: HashSet::new(),
             explicit_ids: Vec::new(),
+            image_sources: Vec::new(),
         };
         let mut html = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, &mut events);
@@ -400,11 +401,19 @@ pub fn is_safe_url(url: &str) -> bool {
 }
 
 fn locate(input: &Input<'_>, dest: &str, message: String) -> Diagnostic {
+    locate_nth(input, dest, 0, message)
+}
+
+/// Like [`locate`], at the `nth` place (from 0) `dest` is written, or the
+/// last if there are fewer.
+fn locate_nth(input: &Input<'_>, dest: &str, nth: usize, message: String) -> Diagnostic {
     // Searched in the file from where the Markdown starts, not in the
     // Markdown: a data field's text starts after its quotes, and it and a
     // page's body may differ from what is written (escapes, shortcodes).
     let from = input.offset;
-    let found = input.file_text.get(from..).and_then(|rest| rest.find(dest));
+    let rest = input.file_text.get(from..).unwrap_or_default();
+    let mut found = rest.match_indices(dest).map(|(i, _)| i);
+    let found = found.nth(nth).or_else(|| rest.rfind(dest));
     Diagnostic::error(input.path, message)
         .at_offset(input.file_text, from + found.unwrap_or_default())
 }
@@ -425,6 +434,9 @@ struct PageEvents<'r, 'e> {
     /// The `{#id}`s written so far, in order, to find the heading that
     /// repeats one.
     explicit_ids: Vec<String>,
+    /// The images' sources so far, to find the one without alt text when
+    /// a page shows the same image twice.
+    image_sources: Vec<String>,
 }
 
 impl<'e> Iterator for PageEvents<'_, 'e> {
@@ -551,15 +563,18 @@ impl<'e> PageEvents<'_, 'e> {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 self.peeked = self.parser.next();
                 let has_alt = matches!(&self.peeked, Some(Event::Text(t)) if !t.trim().is_empty());
+                // As text: CowStr's Debug would show `Borrowed("…")`.
+                let source: &str = dest_url;
                 if !has_alt {
-                    // As text: CowStr's Debug would show `Borrowed("…")`.
-                    let dest_url: &str = dest_url;
-                    self.errors.push(locate(
+                    let earlier = self.image_sources.iter().filter(|s| *s == source).count();
+                    self.errors.push(locate_nth(
                         input,
-                        dest_url,
-                        format!("the image {dest_url:?} has no alt text: describe it between the brackets, ![like this]({dest_url})"),
+                        source,
+                        earlier,
+                        format!("the image {source:?} has no alt text: describe it between the brackets, ![like this]({source})"),
                     ));
                 }
+                self.image_sources.push(source.to_string());
                 match renderer.resolve_url(dest_url, input) {
                     Ok(Cow::Borrowed(_)) => {}
                     Ok(Cow::Owned(url)) => *dest_url = url.into(),
@@ -938,6 +953,13 @@ mod tests {
             let expected = format!("the image {link:?} has no alt text");
             assert!(error.message.starts_with(&expected), "{errors:?}");
         }
+        // The same image, shown again without alt text: that use, not the first.
+        let errors = render("![A chart](chart.png)\n\nAgain:\n\n![](chart.png)").unwrap_err();
+        assert_eq!(
+            (errors[0].line, errors[0].column),
+            (Some(5), Some(5)),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -340,8 +340,11 @@ fn check_page(
 /// make (`#quién-paga` for `quien-paga`), or one spelt nearly the same.
 fn closest_id<'a>(ids: &'a HashSet<String>, fragment: &str) -> Option<&'a str> {
     let slug = crate::content::slugify(fragment);
-    if let Some(id) = ids.get(&slug) {
-        return Some(id);
+    // Story items' anchors carry their kind: `#quote-judd`, not `#judd`.
+    for candidate in ["", "quote-", "event-", "source-"].map(|kind| format!("{kind}{slug}")) {
+        if let Some(id) = ids.get(&candidate) {
+            return Some(id);
+        }
     }
     ids.iter()
         .map(|id| (strsim::jaro_winkler(id, fragment), id))

@@ -298,7 +298,7 @@ fn every_entry_that_cannot_be_read_is_reported_at_once() {
         .replace("[[phase]]", "colour = \"red\"\n\n[[phase]]");
     let site = story_site().file("content/data/timeline.toml", &broken);
     let run = site.build().fails_with(&[
-        "content/data/timeline.toml:2:1: error: unknown field `colour`",
+        "content/data/timeline.toml:2:1: error: \"colour\" is not a key known here (known: phase, event)",
         "content/data/timeline.toml:26:8: error: \"2025-13-01\" has no month 13",
         "content/data/timeline.toml:34:8: error: cannot read the date \"sometime\"",
         "content/data/timeline.toml:43:9: error: expected a whole number (no quotes), found string \"second\"",
@@ -327,9 +327,9 @@ fn every_entry_that_cannot_be_read_is_reported_at_once() {
     );
     let run = site
         .build()
-        .fails_with(&["content/data/sources.toml:2:3: error: unknown field `sources`"]);
+        .fails_with(&["content/data/sources.toml:2:3: error: \"sources\" is not a key known here: did you mean \"source\"?"]);
     assert_eq!(
-        run.stderr().matches("unknown field").count(),
+        run.stderr().matches("is not a key").count(),
         1,
         "{}",
         run.stderr()
@@ -472,4 +472,18 @@ fn the_corrections_log_may_live_on_any_page_named_in_site_toml() {
         "{timeline}"
     );
     assert!(site.read("about-us/index.html").contains("Fixed a date."));
+}
+
+#[test]
+fn a_link_to_an_item_without_its_kind_names_the_anchor_it_has() {
+    let site = story_site().page(
+        "about.md",
+        "title = \"About\"\ntemplate = \"about.html\"",
+        "See [the sheriff](@/quotes.md#sheriff).",
+    );
+    let out = site.run(&["check"]).stdout();
+    assert!(
+        out.contains("points to #sheriff, which quotes/index.html does not have: did you mean #quote-sheriff?"),
+        "{out}"
+    );
 }
