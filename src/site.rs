@@ -910,7 +910,7 @@ impl Prepared {
             f.date,
             f.updated,
             f.weight,
-            f.slug,
+            f.slug.as_ref().map(|s| s.get_ref()),
             f.draft,
             self.citations[index]
         )

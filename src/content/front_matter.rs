@@ -21,7 +21,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]
-    pub slug: Option<String>,
+    pub slug: Option<toml::Spanned<String>>,
     #[serde(default)]
     pub template: Option<toml::Spanned<String>>,
     #[serde(default)]

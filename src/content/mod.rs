@@ -255,7 +255,23 @@ fn load_page(root: &Path, key: &str) -> Result<Page> {
     let (front_offset, body_offset) = (split.front_matter_offset, split.body_offset);
     let file_name = key.rsplit('/').next().unwrap_or(key);
     let is_section = file_name == "_index.md";
-    let path = url_path(key, front.slug.as_deref());
+    let path = url_path(key, front.slug.as_ref().map(|s| s.get_ref().as_str()));
+    // A file system refuses longer names, at the end of the build.
+    const LONGEST_NAME: usize = 255;
+    if let Some(part) = path.split('/').find(|part| part.len() > LONGEST_NAME) {
+        let (what, at) = match &front.slug {
+            Some(slug) => ("slug", front_offset + slug.span().start),
+            None => ("file name", 0),
+        };
+        let opening: String = part.chars().take(30).collect();
+        let message = format!(
+            "the URL part \"{opening}…\" is {} bytes long, more than file systems allow in a name ({LONGEST_NAME}): shorten the {what}",
+            part.len()
+        );
+        return Err(Diagnostic::error(&source, message)
+            .at_offset(&text, at)
+            .into());
+    }
     Ok(Page {
         source,
         key: key.to_string(),
@@ -398,21 +414,13 @@ fn check_unique_paths(root: &Path, pages: &[Page], diagnostics: &mut Diagnostics
                 page.path
             ),
         );
+        // At the `slug` that moved it there, if any.
+        let slug = moved.front.slug.as_ref();
         diagnostics.push(match moved.read_text(root) {
-            Ok(text) => {
-                // The line that sets `slug`.
-                let slug = moved.front.slug.as_ref().and_then(|_| {
-                    let front = text.get(moved.front_offset..moved.body_offset)?;
-                    let (at, _) = front.match_indices("slug").find(|&(i, _)| {
-                        (i == 0 || front[..i].ends_with('\n'))
-                            && front[i + 4..]
-                                .trim_start_matches([' ', '\t'])
-                                .starts_with('=')
-                    })?;
-                    Some(moved.front_offset + at)
-                });
-                error.at_offset(&text, slug.unwrap_or(0))
-            }
+            Ok(text) => error.at_offset(
+                &text,
+                slug.map_or(0, |s| moved.front_offset + s.span().start),
+            ),
             Err(_) => error,
         });
     }

@@ -79,10 +79,27 @@ fn duplicate_url_names_both_files() {
     fails_and_keeps_output(
         &site,
         &[
-            "content/a-copy.md:3:1: error: this page and content/b.md",
+            "content/a-copy.md:3:8: error: this page and content/b.md",
             "/b/",
         ],
     );
+}
+
+#[test]
+fn a_url_too_long_for_a_file_name_is_refused_by_check_too() {
+    let slug = "a".repeat(300);
+    let site = built_site().page(
+        "long.md",
+        &format!("title = \"Long\"\nslug = \"{slug}\""),
+        "",
+    );
+    let needles = [
+        "content/long.md:3:8: error: the URL part \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…\" is 300 bytes long, more than file systems allow in a name (255): shorten the slug",
+    ];
+    fails_and_keeps_output(&site, &needles);
+    let run = site.run(&["check"]);
+    assert!(!run.output.status.success());
+    assert!(run.stdout().contains(needles[0]), "{}", run.stdout());
 }
 
 #[test]
