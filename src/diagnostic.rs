@@ -136,9 +136,10 @@ pub enum Error {
     /// A command-line usage problem (for example a forbidden output folder).
     #[error("{0}")]
     Usage(String),
-    /// Problems already printed by the command (as `check --format json` does).
-    #[error("{errors} error{} found", plural(*.errors))]
-    Reported { errors: usize },
+    /// Problems already printed by the command, with their count: only the
+    /// exit status is left to give.
+    #[error("")]
+    Reported,
 }
 
 impl Error {
@@ -182,7 +183,7 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-fn plural(n: usize) -> &'static str {
+pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     }
     match broadside::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(broadside::Error::Reported) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("{error}");
             ExitCode::FAILURE

@@ -24,10 +24,14 @@ pub fn run(args: &CheckArgs) -> Result<()> {
                     serde_json::to_string(diagnostic).expect("diagnostics serialize")
                 );
             }
+            // For a person watching while the JSON goes to a file or a program.
+            if errors > 0 {
+                eprintln!("{errors} error{} found", crate::diagnostic::plural(errors));
+            }
         }
     }
     if errors > 0 {
-        Err(Error::Reported { errors })
+        Err(Error::Reported)
     } else {
         Ok(())
     }

@@ -28,7 +28,11 @@ fn check_reports_every_problem_located_and_writes_nothing() {
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
-    assert!(run.stderr().contains("7 errors found"));
+    assert_eq!(
+        run.stderr(),
+        "",
+        "the count is said once, with the problems"
+    );
     assert!(!site.public().exists(), "check wrote the output folder");
 }
 
@@ -43,6 +47,7 @@ fn check_speaks_json_lines_for_editors() {
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
     assert_eq!(lines.len(), 7);
+    assert_eq!(run.stderr(), "7 errors found\n");
     let first = &lines[0];
     assert_eq!(first["severity"], "error");
     assert_eq!(first["path"], "content/a.md");
