@@ -120,6 +120,7 @@ impl Renderer<'_> {
             used_ids: HashSet::new(),
             explicit_ids: Vec::new(),
             image_sources: Vec::new(),
+            notes: Notes::default(),
         };
         let mut html = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, &mut events);
@@ -437,6 +438,73 @@ struct PageEvents<'r, 'e> {
     /// The images' sources so far, to find the one without alt text when
     /// a page shows the same image twice.
     image_sources: Vec<String>,
+    notes: Notes,
+}
+
+/// Footnotes, gathered to be listed at the end of the piece, each with a
+/// link back to where it is cited: pulldown-cmark writes a note where its
+/// text is written, which is often mid-page.
+#[derive(Default)]
+struct Notes {
+    /// Labels (prefixed, `fn-1`) in the order they are first cited: their numbers.
+    cited: Vec<String>,
+    /// Each note's label and HTML, as written.
+    written: Vec<(String, String)>,
+    listed: bool,
+}
+
+impl Notes {
+    /// The reference to a note, numbered; the first carries the id the
+    /// note's link back leads to.
+    fn reference(&mut self, label: &str) -> String {
+        let (number, first) = match self.cited.iter().position(|c| c == label) {
+            Some(i) => (i + 1, false),
+            None => {
+                self.cited.push(label.to_string());
+                (self.cited.len(), true)
+            }
+        };
+        let id = if first {
+            format!(" id=\"{label}-ref\"")
+        } else {
+            String::new()
+        };
+        format!("<sup class=\"footnote-reference\"{id}><a href=\"#{label}\">{number}</a></sup>")
+    }
+
+    /// The list of notes, once, in the order they are cited (notes never
+    /// cited last).
+    fn list(&mut self) -> Option<String> {
+        if self.listed || self.written.is_empty() {
+            return None;
+        }
+        self.listed = true;
+        let place = |label: &str| {
+            self.cited
+                .iter()
+                .position(|c| c == label)
+                .unwrap_or(usize::MAX)
+        };
+        self.written.sort_by_key(|(label, _)| place(label));
+        let mut html = String::from("<section class=\"footnotes\" aria-label=\"Notes\"><ol>");
+        for (label, text) in &self.written {
+            let back = if self.cited.contains(label) {
+                format!(
+                    " <a href=\"#{label}-ref\" class=\"footnote-back\" aria-label=\"Back to the text\">↩</a>"
+                )
+            } else {
+                String::new()
+            };
+            // The link back ends the note's last paragraph, not a line of its own.
+            let text = text.trim_end();
+            let (body, end) = text
+                .strip_suffix("</p>")
+                .map_or((text, ""), |b| (b, "</p>"));
+            html.push_str(&format!("<li id=\"{label}\">{body}{back}{end}</li>"));
+        }
+        html.push_str("</ol></section>");
+        Some(html)
+    }
 }
 
 impl<'e> Iterator for PageEvents<'_, 'e> {
@@ -445,9 +513,15 @@ impl<'e> Iterator for PageEvents<'_, 'e> {
     fn next(&mut self) -> Option<Event<'e>> {
         // Links are resolved before a heading is rendered, so a link inside
         // a heading is too.
-        let mut event = self.next_from_parser()?;
+        let Some(mut event) = self.next_from_parser() else {
+            return self.notes.list().map(|html| Event::Html(html.into()));
+        };
         if needs_resolving(&event) {
             self.resolve(&mut event);
+        }
+        if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
+            self.gather_note(label.to_string());
+            return self.next();
         }
         let Event::Start(Tag::Heading {
             level, id, classes, ..
@@ -494,6 +568,23 @@ fn needs_resolving(event: &Event<'_>) -> bool {
 }
 
 impl<'e> PageEvents<'_, 'e> {
+    /// Reads a note's text up to its end, to list it with the others.
+    fn gather_note(&mut self, label: String) {
+        let mut inner = Vec::new();
+        while let Some(mut event) = self.next_from_parser() {
+            if matches!(event, Event::End(TagEnd::FootnoteDefinition)) {
+                break;
+            }
+            if needs_resolving(&event) {
+                self.resolve(&mut event);
+            }
+            inner.push(event);
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+        self.notes.written.push((label, html));
+    }
+
     /// A heading's `{#id}` that an earlier heading has: the id would
     /// silently become another, and links to it lead to the first.
     fn repeated_id(&self, id: &str) -> Diagnostic {
@@ -584,7 +675,11 @@ impl<'e> PageEvents<'_, 'e> {
                     }
                 }
             }
-            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::FootnoteReference(label) => {
+                let label = prefixed(input.id_prefix, label);
+                *event = Event::InlineHtml(self.notes.reference(&label).into());
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
                 *label = prefixed(input.id_prefix, label);
             }
             Event::Html(html) | Event::InlineHtml(html) if !input.allow_html => {
@@ -967,6 +1062,37 @@ mod tests {
         let r = render("Claim[^1].\n\n[^1]: Note.").unwrap();
         assert!(r.html.contains("href=\"#fn-1\""), "{}", r.html);
         assert!(r.html.contains("id=\"fn-1\""));
+    }
+
+    #[test]
+    fn footnotes_are_listed_at_the_end_in_citing_order_with_links_back() {
+        let r = render(
+            "Claim[^1], again[^1], another[^b].\n\n[^b]: The *second* note.\n\n[^1]: The first.\n\nThe last paragraph.",
+        )
+        .unwrap();
+        let (text, notes) = r
+            .html
+            .split_once("<section class=\"footnotes\"")
+            .expect(&r.html);
+        assert!(
+            text.ends_with("<p>The last paragraph.</p>\n"),
+            "notes wait for the end: {}",
+            r.html
+        );
+        assert_eq!(
+            text.matches("id=\"fn-1-ref\"").count(),
+            1,
+            "one id, on the first citation"
+        );
+        assert!(text.contains("<a href=\"#fn-1\">1</a></sup>, again<sup class=\"footnote-reference\"><a href=\"#fn-1\">1</a>"), "{text}");
+        assert!(text.contains("<a href=\"#fn-b\">2</a>"), "{text}");
+        let first = notes
+            .find("<li id=\"fn-1\"><p>The first. <a href=\"#fn-1-ref\"")
+            .expect(notes);
+        let second = notes
+            .find("<li id=\"fn-b\"><p>The <em>second</em> note.")
+            .expect(notes);
+        assert!(first < second, "{notes}");
     }
 
     #[test]
