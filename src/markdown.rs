@@ -64,13 +64,21 @@ pub trait Shortcodes: Sync {
     fn render(&self, call: &ShortcodeCall, citations: &mut Vec<String>) -> Result<String, String>;
 }
 
+/// Where the site's pages and static files are, for links in Markdown.
+pub trait SiteLinks: Sync {
+    /// The link to the page at a content key (`timeline.md`), or why there is none.
+    fn page(&self, key: &str) -> Result<String, String>;
+    /// The link to a static file, by its path in `static/` (`docs/report.pdf`),
+    /// fingerprinted as the build writes it.
+    fn static_file(&self, path: &str) -> Option<String>;
+}
+
 /// What the renderer needs to know about the site.
 pub struct Renderer<'a> {
     pub options: &'a MarkdownConfig,
     /// The site's base URL; links under it are not external.
     pub base_url: &'a str,
-    /// Resolves a content key (`timeline.md`) to the page's link.
-    pub resolve_page: &'a (dyn Fn(&str) -> Result<String, String> + Sync),
+    pub links: &'a dyn SiteLinks,
     pub shortcodes: &'a dyn Shortcodes,
 }
 
@@ -169,7 +177,9 @@ impl Renderer<'_> {
             let (key, fragment) = target
                 .split_once('#')
                 .map_or((target, None), |(k, f)| (k, Some(f)));
-            let link = (self.resolve_page)(key)
+            let link = self
+                .links
+                .page(key)
                 .map_err(|why| format!("the link @/{target} points to no page: {why}"))?;
             return Ok(match fragment {
                 Some(fragment) => format!("{link}#{fragment}"),
@@ -182,11 +192,22 @@ impl Renderer<'_> {
                 "the link {url:?} uses a scheme that is not allowed here"
             ));
         }
+        let (path, rest) = url.split_at(url.find(['#', '?']).unwrap_or(url.len()));
         if is_relative_path(url) {
-            let path = url.split(['#', '?']).next().unwrap_or_default();
             let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
             if (input.is_file_beside)(&path) {
                 return Ok(format!("{}{url}", input.files_link).into());
+            }
+        }
+        // `/docs/report.pdf` for static/docs/report.pdf: under the base path,
+        // with the name the build gives it.
+        if let Some(file) = path
+            .strip_prefix('/')
+            .filter(|p| !p.starts_with('/') && !p.is_empty())
+        {
+            let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+            if let Some(link) = self.links.static_file(&file) {
+                return Ok(format!("{link}{rest}").into());
             }
         }
         Ok(Cow::Borrowed(url))
@@ -798,19 +819,37 @@ mod tests {
         }
     }
 
+    struct NoLinks;
+    impl SiteLinks for NoLinks {
+        fn page(&self, key: &str) -> Result<String, String> {
+            Err(format!("there is no content/{key}"))
+        }
+        fn static_file(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+
     fn render(markdown: &str) -> Result<Rendered, Vec<Diagnostic>> {
         render_with(&MarkdownConfig::default(), markdown)
     }
 
     fn render_with(options: &MarkdownConfig, markdown: &str) -> Result<Rendered, Vec<Diagnostic>> {
-        let resolve = |key: &str| match key {
-            "timeline.md" => Ok("/base/timeline/".to_string()),
-            _ => Err(format!("there is no content/{key}")),
-        };
+        struct TestLinks;
+        impl SiteLinks for TestLinks {
+            fn page(&self, key: &str) -> Result<String, String> {
+                match key {
+                    "timeline.md" => Ok("/base/timeline/".to_string()),
+                    _ => Err(format!("there is no content/{key}")),
+                }
+            }
+            fn static_file(&self, path: &str) -> Option<String> {
+                (path == "docs/report.pdf").then(|| "/base/docs/report.1a2b3c4d.pdf".to_string())
+            }
+        }
         let renderer = Renderer {
             options,
             base_url: "https://example.org/base/",
-            resolve_page: &resolve,
+            links: &TestLinks,
             shortcodes: &NoShortcodes,
         };
         renderer.render(&Input {
@@ -1058,6 +1097,23 @@ mod tests {
     }
 
     #[test]
+    fn a_link_to_a_static_file_gets_the_name_the_build_gives_it() {
+        let r =
+            render("[The rates](/docs/report.pdf#page=2), [elsewhere](/docs/other.pdf)").unwrap();
+        assert!(
+            r.html
+                .contains("href=\"/base/docs/report.1a2b3c4d.pdf#page=2\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"/docs/other.pdf\""),
+            "left for the checks: {}",
+            r.html
+        );
+    }
+
+    #[test]
     fn footnotes_are_prefixed() {
         let r = render("Claim[^1].\n\n[^1]: Note.").unwrap();
         assert!(r.html.contains("href=\"#fn-1\""), "{}", r.html);
@@ -1098,11 +1154,10 @@ mod tests {
     #[test]
     fn data_fields_show_html_as_text() {
         let options = MarkdownConfig::default();
-        let resolve = |_: &str| Err(String::new());
         let renderer = Renderer {
             options: &options,
             base_url: "https://e.org/",
-            resolve_page: &resolve,
+            links: &NoLinks,
             shortcodes: &NoShortcodes,
         };
         let text = "<script>alert(1)</script>\n\nHi <b>x</b>";

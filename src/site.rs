@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content::front_matter::SortBy;
 use crate::content::{Content, Page, join_url_path};
 use crate::diagnostic::{Diagnostic, Diagnostics, Error, Result};
-use crate::markdown::{self, Heading, Input, Renderer, ShortcodeCall, Shortcodes};
+use crate::markdown::{self, Heading, Input, Renderer, ShortcodeCall, Shortcodes, SiteLinks};
 use crate::output::{self, Sink};
 use crate::story::view::{Citation, EventView, Links, QuoteView, StoryView};
 use crate::story::{DataFile, Story};
@@ -50,6 +50,8 @@ pub struct Site {
     pub story: Story,
     templates: Templates,
     statics: Vec<StaticFile>,
+    /// Every page's and static file's link, as templates and Markdown name them.
+    links: Arc<LinkTables>,
     inject_script: Option<String>,
     minify: bool,
     /// Warnings from loading; rendering adds its own.
@@ -100,7 +102,7 @@ impl Site {
                 })
                 .collect(),
         });
-        let templates = diagnostics.take(Templates::load(&root, &config, links));
+        let templates = diagnostics.take(Templates::load(&root, &config, Arc::clone(&links)));
         diagnostics.extend(content.warnings.iter().cloned());
         let warnings = diagnostics.finish()?;
         Ok(Site {
@@ -110,6 +112,7 @@ impl Site {
             story,
             templates: templates.expect("no errors means templates loaded"),
             statics,
+            links,
             inject_script: options.inject_script.clone(),
             minify: !options.skip_minify,
             warnings,
@@ -185,8 +188,7 @@ impl Site {
         if diagnostics.has_errors() {
             // The build stops here: render the pages that cite nothing too,
             // so the problems of every page's Markdown show at once.
-            let resolve = |key: &str| self.resolve_page(key);
-            let renderer = self.markdown_renderer(&shortcodes, &resolve);
+            let renderer = self.markdown_renderer(&shortcodes);
             let results: Vec<Result<markdown::Rendered>> = self
                 .content
                 .pages
@@ -296,8 +298,7 @@ impl Site {
     ) -> Result<()> {
         let story = &prepared.story;
         let shortcodes = SiteShortcodes::new(self, &prepared.links, &story.events, &story.quotes);
-        let resolve = |key: &str| self.resolve_page(key);
-        let renderer = self.markdown_renderer(&shortcodes, &resolve);
+        let renderer = self.markdown_renderer(&shortcodes);
         let results: Vec<Result<()>> = indices
             .par_iter()
             .with_max_len(crate::PAGES_PER_TASK)
@@ -351,15 +352,11 @@ impl Site {
         }
     }
 
-    fn markdown_renderer<'a>(
-        &'a self,
-        shortcodes: &'a dyn Shortcodes,
-        resolve: &'a (dyn Fn(&str) -> std::result::Result<String, String> + Sync),
-    ) -> Renderer<'a> {
+    fn markdown_renderer<'a>(&'a self, shortcodes: &'a dyn Shortcodes) -> Renderer<'a> {
         Renderer {
             options: &self.config.markdown,
             base_url: &self.config.base_url,
-            resolve_page: resolve,
+            links: self,
             shortcodes,
         }
     }
@@ -372,17 +369,6 @@ impl Site {
         }
     }
 
-    /// The link to the page at `key`, or why there is none.
-    fn resolve_page(&self, key: &str) -> std::result::Result<String, String> {
-        match self.content.get(key) {
-            Some(page) => Ok(self.config.link(&page.path)),
-            None if self.content.is_draft(key) => Err(format!(
-                "content/{key} is a draft (draft = true): link to it once it is published, or build with --drafts"
-            )),
-            None => Err(format!("there is no content/{key}")),
-        }
-    }
-
     /// The source ids each page cites, in order. Only a shortcode can cite,
     /// so a page without `{{` needs no rendering here.
     fn find_citations(
@@ -390,8 +376,7 @@ impl Site {
         shortcodes: &SiteShortcodes<'_>,
         reuse: Option<(&Prepared, &HashSet<usize>)>,
     ) -> Vec<Result<Vec<String>>> {
-        let resolve = |key: &str| self.resolve_page(key);
-        let renderer = self.markdown_renderer(shortcodes, &resolve);
+        let renderer = self.markdown_renderer(shortcodes);
         self.content
             .pages
             .par_iter()
@@ -442,8 +427,7 @@ impl Site {
         errors: &Mutex<Vec<Diagnostic>>,
     ) -> String {
         let shortcodes = SiteShortcodes::new(self, links, &[], &[]);
-        let resolve = |key: &str| self.resolve_page(key);
-        let renderer = self.markdown_renderer(&shortcodes, &resolve);
+        let renderer = self.markdown_renderer(&shortcodes);
         let rendered = renderer.render_data_field(
             &file.path,
             &file.text,
@@ -722,6 +706,22 @@ impl Site {
             .collect();
         results.into_iter().collect::<Result<Vec<()>>>()?;
         Ok(self.statics.len() + self.content.assets.len())
+    }
+}
+
+impl SiteLinks for Site {
+    fn page(&self, key: &str) -> std::result::Result<String, String> {
+        match self.content.get(key) {
+            Some(page) => Ok(self.config.link(&page.path)),
+            None if self.content.is_draft(key) => Err(format!(
+                "content/{key} is a draft (draft = true): link to it once it is published, or build with --drafts"
+            )),
+            None => Err(format!("there is no content/{key}")),
+        }
+    }
+
+    fn static_file(&self, path: &str) -> Option<String> {
+        self.links.assets.get(path).cloned()
     }
 }
 

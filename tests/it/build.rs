@@ -435,3 +435,34 @@ fn sections_list_their_pages_in_the_order_they_ask_for() {
         "title",
     ]);
 }
+
+#[test]
+fn markdown_links_to_a_static_file_by_its_path_in_static() {
+    let site = SiteTest::new()
+        .file(
+            "site.toml",
+            &crate::fixture::SITE_TOML
+                .replace("https://example.org/", "https://example.org/water/"),
+        )
+        .file("static/docs/rate-schedule.pdf", "%PDF-1.4 not really")
+        .page(
+            "a.md",
+            "title = \"A\"",
+            "The [rate schedule](/docs/rate-schedule.pdf).",
+        );
+    site.build().ok();
+    let html = site.read("a/index.html");
+    let href = html
+        .split("href=")
+        .find_map(|rest| rest.strip_prefix("/water/docs/rate-schedule."))
+        .unwrap_or_else(|| panic!("{html}"));
+    let name = &href[..href.find(['>', ' ']).unwrap()];
+    assert!(
+        site.public()
+            .join("docs")
+            .join(format!("rate-schedule.{name}"))
+            .is_file(),
+        "{name}"
+    );
+    site.run(&["check"]).ok();
+}
