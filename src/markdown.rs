@@ -192,20 +192,17 @@ impl Renderer<'_> {
                 "the link {url:?} uses a scheme that is not allowed here"
             ));
         }
-        let (path, rest) = url.split_at(url.find(['#', '?']).unwrap_or(url.len()));
+        let path_and_rest = || url.split_at(url.find(['#', '?']).unwrap_or(url.len()));
         if is_relative_path(url) {
-            let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+            let path = percent_encoding::percent_decode_str(path_and_rest().0).decode_utf8_lossy();
             if (input.is_file_beside)(&path) {
                 return Ok(format!("{}{url}", input.files_link).into());
             }
-        }
-        // `/docs/report.pdf` for static/docs/report.pdf: under the base path,
-        // with the name the build gives it.
-        if let Some(file) = path
-            .strip_prefix('/')
-            .filter(|p| !p.starts_with('/') && !p.is_empty())
-        {
-            let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+        } else if url.starts_with('/') && !url.starts_with("//") {
+            // `/docs/report.pdf` for static/docs/report.pdf: under the base
+            // path, with the name the build gives it.
+            let (path, rest) = path_and_rest();
+            let file = percent_encoding::percent_decode_str(&path[1..]).decode_utf8_lossy();
             if let Some(link) = self.links.static_file(&file) {
                 return Ok(format!("{link}{rest}").into());
             }

@@ -291,6 +291,10 @@ fn load_page(root: &Path, key: &str) -> Result<Page> {
 /// crate transliterates; emoji and other symbols are dropped rather than
 /// spelt out in English (`money-with-wings`), unless nothing else is left.
 pub fn slugify(text: &str) -> String {
+    // Most text is ASCII, where the slug crate does the same on its own.
+    if text.is_ascii() {
+        return slug::slugify(text);
+    }
     // An accent typed as a separate combining mark (`e` + U+0301, as macOS
     // writes file names) belongs to its letter.
     let is_combining_mark = |c: char| matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}');
