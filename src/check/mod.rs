@@ -228,14 +228,17 @@ fn check_page(
     let source = page.map_or(output, |p| p.source.as_path());
     // The page's text is read only if it has a problem to locate.
     let text = OnceCell::new();
+    let page_text = || -> &str {
+        text.get_or_init(|| {
+            page.and_then(|p| p.read_text(&site.root).ok())
+                .unwrap_or_default()
+        })
+    };
     // `in_page` ends a problem's message: it names the page even when the
     // problem is shown at a template. A link's message needs no name, so
     // a template's broken link is said once for all its pages.
     let locate_written = |needle: &str, at: Occurrence, message: String, in_page: &str| {
-        let text: &str = text.get_or_init(|| {
-            page.and_then(|p| p.read_text(&site.root).ok())
-                .unwrap_or_default()
-        });
+        let text = page_text();
         // Where it may be written: the page's Markdown, the story data its
         // shortcodes and templates show, and the templates.
         let places: Vec<(&Path, &str)> = std::iter::once((source, text))
@@ -283,6 +286,28 @@ fn check_page(
     };
     let mut diagnostics = Vec::new();
     for problem in &facts.problems {
+        // An id used twice because a heading's words make one the theme
+        // uses (`## Main`): the heading is the one to change.
+        if let Occurrence::Last = problem.at
+            && let Some(at) = heading_with_id(page_text(), &problem.written)
+            && site.templates().sources().any(|(_, template)| {
+                let id = &problem.written;
+                [
+                    format!("id=\"{id}\""),
+                    format!("id='{id}'"),
+                    format!("id={id} "),
+                ]
+                .iter()
+                .any(|written| template.contains(written.as_str()))
+            })
+        {
+            let id = &problem.written;
+            let message = format!(
+                "this heading's id {id:?} is also used by the theme's templates: give the heading its own, as `## Title {{#another-id}}`"
+            );
+            diagnostics.push(Diagnostic::error(source, message).at_offset(page_text(), at));
+            continue;
+        }
         diagnostics.push(locate_written(
             &problem.written,
             problem.at,
@@ -433,6 +458,33 @@ fn resolve(files: &HashSet<PathBuf>, path: &Path) -> Option<PathBuf> {
     }
     let index = path.join("index.html");
     files.contains(&index).then_some(index)
+}
+
+/// Where a Markdown heading that gets the id `id` starts, from its words or
+/// from a `{#id}`: what a duplicate id with a template's element comes from.
+fn heading_with_id(text: &str, id: &str) -> Option<usize> {
+    // After the front matter, whose `# comments` are no headings.
+    let mut offset = text
+        .strip_prefix("+++")
+        .and_then(|t| t.find("\n+++"))
+        .map_or(0, |i| i + 7);
+    for line in text[offset.min(text.len())..].split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let title = line.trim_start();
+        if !title.starts_with('#') {
+            continue;
+        }
+        let title = title.trim_start_matches('#').trim();
+        let matches = match title.rsplit_once("{#") {
+            Some((_, explicit)) => explicit.trim_end_matches('}').trim() == id,
+            None => crate::content::slugify(title) == id,
+        };
+        if matches {
+            return Some(start + (line.len() - line.trim_start().len()));
+        }
+    }
+    None
 }
 
 /// How [`find_in_body`] looks for a problem's text.

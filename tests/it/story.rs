@@ -487,3 +487,17 @@ fn a_link_to_an_item_without_its_kind_names_the_anchor_it_has() {
         "{out}"
     );
 }
+
+#[test]
+fn a_heading_whose_id_the_theme_uses_is_the_one_to_change() {
+    let site = story_site().page(
+        "about.md",
+        "title = \"About\"\ntemplate = \"about.html\"",
+        "## Corrections log\n\nWe fix mistakes.",
+    );
+    let out = site.run(&["check"]).stdout();
+    assert!(
+        out.contains("content/about.md:5:1: error: this heading's id \"corrections-log\" is also used by the theme's templates: give the heading its own"),
+        "{out}"
+    );
+}
