@@ -289,17 +289,7 @@ fn check_page(
         // An id used twice because a heading's words make one the theme
         // uses (`## Main`): the heading is the one to change.
         if let Occurrence::Last = problem.at
-            && let Some(at) = heading_with_id(page_text(), &problem.written)
-            && site.templates().sources().any(|(_, template)| {
-                let id = &problem.written;
-                [
-                    format!("id=\"{id}\""),
-                    format!("id='{id}'"),
-                    format!("id={id} "),
-                ]
-                .iter()
-                .any(|written| template.contains(written.as_str()))
-            })
+            && let Some(at) = heading_with_template_id(site, page_text(), &problem.written)
         {
             let id = &problem.written;
             let message = format!(
@@ -458,6 +448,21 @@ fn resolve(files: &HashSet<PathBuf>, path: &Path) -> Option<PathBuf> {
     }
     let index = path.join("index.html");
     files.contains(&index).then_some(index)
+}
+
+/// Where a Markdown heading of `text` starts that gets an id a template
+/// also writes: what a page's duplicate id most often comes from.
+fn heading_with_template_id(site: &Site, text: &str, id: &str) -> Option<usize> {
+    let written = [
+        format!("id=\"{id}\""),
+        format!("id='{id}'"),
+        format!("id={id} "),
+    ];
+    let in_a_template = site
+        .templates()
+        .sources()
+        .any(|(_, template)| written.iter().any(|w| template.contains(w.as_str())));
+    in_a_template.then(|| heading_with_id(text, id)).flatten()
 }
 
 /// Where a Markdown heading that gets the id `id` starts, from its words or
