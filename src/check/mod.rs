@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use self::html::Token;
-use crate::content::Page;
+use crate::content::{Page, front_matter};
 use crate::diagnostic::{Diagnostic, Result};
 use crate::output::Sink;
 use crate::site::Site;
@@ -469,11 +469,8 @@ fn heading_with_template_id(site: &Site, text: &str, id: &str) -> Option<usize> 
 /// from a `{#id}`: what a duplicate id with a template's element comes from.
 fn heading_with_id(text: &str, id: &str) -> Option<usize> {
     // After the front matter, whose `# comments` are no headings.
-    let mut offset = text
-        .strip_prefix("+++")
-        .and_then(|t| t.find("\n+++"))
-        .map_or(0, |i| i + 7);
-    for line in text[offset.min(text.len())..].split_inclusive('\n') {
+    let mut offset = front_matter::body_offset(text);
+    for line in text[offset..].split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let title = line.trim_start();
@@ -510,10 +507,7 @@ fn find_in_body(text: &str, needle: &str, how: Match, at: Occurrence) -> Option<
     if needle.is_empty() || text.is_empty() {
         return None;
     }
-    let body_start = text
-        .strip_prefix("+++")
-        .and_then(|t| t.find("\n+++"))
-        .map_or(0, |i| i + 3);
+    let body_start = front_matter::body_offset(text);
     let body = &text[body_start..];
     let ends_a_link = |c: char| c.is_whitespace() || ")\"'>}#?".contains(c);
     // Where `written` is found, as offsets `skip` bytes into each match.

@@ -88,25 +88,41 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
         .into());
     };
     let front_matter_offset = text.len() - after_open.len();
-    let mut offset = front_matter_offset;
-    for line in after_open.split_inclusive('\n') {
+    let Some((front_matter_end, body_offset)) = closing_fence(text, front_matter_offset) else {
+        return Err(Diagnostic::error(
+            path,
+            "the front matter opened here is never closed: add a line `+++` after it",
+        )
+        .at_offset(text, 0)
+        .into());
+    };
+    Ok(Split {
+        front_matter: &text[front_matter_offset..front_matter_end],
+        front_matter_offset,
+        body: &text[body_offset..],
+        body_offset,
+    })
+}
+
+/// Where the body of `text` starts: after its front matter, or at 0 in a
+/// file without any (a data file, a template), for finding text in it.
+pub fn body_offset(text: &str) -> usize {
+    strip_fence_line(text)
+        .and_then(|after_open| closing_fence(text, text.len() - after_open.len()))
+        .map_or(0, |(_, body_offset)| body_offset)
+}
+
+/// The closing `+++` line of front matter that starts at `from`: where it
+/// starts and where the body after it does.
+fn closing_fence(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut offset = from;
+    for line in text[from..].split_inclusive('\n') {
         if line.trim_end() == "+++" {
-            let body_offset = offset + line.len();
-            return Ok(Split {
-                front_matter: &text[front_matter_offset..offset],
-                front_matter_offset,
-                body: &text[body_offset..],
-                body_offset,
-            });
+            return Some((offset, offset + line.len()));
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        path,
-        "the front matter opened here is never closed: add a line `+++` after it",
-    )
-    .at_offset(text, 0)
-    .into())
+    None
 }
 
 fn strip_fence_line(text: &str) -> Option<&str> {
@@ -133,6 +149,14 @@ mod tests {
         assert_eq!(s.front_matter, "title = \"A\"\r\n");
         assert_eq!(s.body, "Body\r\n");
         assert_eq!(parse(Path::new("a.md"), text, &s).unwrap().title, "A");
+    }
+
+    #[test]
+    fn the_body_starts_after_the_closing_fence_or_at_the_start() {
+        let page = "+++\ntitle = 'A'\n+++\r\nBody";
+        assert_eq!(&page[body_offset(page)..], "Body");
+        assert_eq!(body_offset("[[event]]\nid = 'a'\n"), 0);
+        assert_eq!(body_offset("+++\ntitle = 'A'\nnever closed"), 0);
     }
 
     #[test]
