@@ -259,6 +259,23 @@ pub fn from_toml(path: &Path, file_text: &str, base: usize, error: &toml::de::Er
     }
 }
 
+/// The candidate spelt most like `written`, if one is at least `least`
+/// alike (Jaro-Winkler, from 0 to 1): a name to suggest for a typo. Ties
+/// go to the first in sorting order, so the answer never depends on the
+/// order of a set.
+pub fn closest<'a>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    least: f64,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(candidate, written), candidate))
+        .filter(|&(score, _)| score > least)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, candidate)| candidate)
+}
+
 /// serde's and toml's messages for the mistakes editors make most, in the
 /// words of someone editing TOML rather than writing Rust.
 fn in_plain_words(message: &str) -> String {
@@ -279,12 +296,8 @@ fn in_plain_words(message: &str) -> String {
             message.strip_prefix(prefix).and_then(|m| m.split_once('`'))
         {
             let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-            let closest = known
-                .iter()
-                .map(|k| (strsim::jaro_winkler(k, written), *k))
-                .filter(|&(score, _)| score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, k)| format!(": did you mean {k:?}?"))
+            let closest = closest(written, known.iter().copied(), 0.8)
+                .map(|k| format!(": did you mean {k:?}?"))
                 .unwrap_or_default();
             let known = if known.is_empty() {
                 "none".to_string()

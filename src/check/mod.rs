@@ -361,11 +361,7 @@ fn closest_id<'a>(ids: &'a HashSet<String>, fragment: &str) -> Option<&'a str> {
             return Some(id);
         }
     }
-    ids.iter()
-        .map(|id| (strsim::jaro_winkler(id, fragment), id))
-        .filter(|&(score, _)| score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, id)| id.as_str())
+    crate::diagnostic::closest(fragment, ids.iter().map(String::as_str), 0.85)
 }
 
 /// Where a link leads, for the links we can check without the network.
