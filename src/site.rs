@@ -529,18 +529,11 @@ impl Site {
     ) -> Result<()> {
         let template = self.template_for(page)?;
         // In the sources page's order, as their numbers go.
-        let citations: Vec<Citation> = prepared
+        let citations: Vec<Citation> = self
             .story
-            .sources
-            .iter()
-            .filter(|s| body.citations.contains(&s.id))
-            .map(|s| Citation {
-                id: s.id.clone(),
-                number: s.number,
-                title: s.title.clone(),
-                outlet: s.outlet.clone(),
-                link: s.link.clone(),
-            })
+            .numbered_sources()
+            .filter(|(_, s)| body.citations.contains(s.id.get_ref()))
+            .map(|(number, s)| Citation::new(number, s, &prepared.links.sources))
             .collect();
         let pages = if page.is_section {
             let mut children: Vec<&PageSummary> = self
@@ -867,13 +860,7 @@ impl Shortcodes for SiteShortcodes<'_> {
                 context.insert("number", &number);
                 context.insert(
                     "source",
-                    &Citation {
-                        id: call.id.clone(),
-                        number,
-                        title: source.title.clone(),
-                        outlet: source.outlet.clone(),
-                        link: format!("{}#source-{}", self.links.sources, call.id),
-                    },
+                    &Citation::new(number, source, &self.links.sources),
                 );
             }
         }

@@ -19,6 +19,21 @@ pub struct Citation {
     pub link: String,
 }
 
+impl Citation {
+    /// Source `number` of the story, linking to its entry on the sources
+    /// page at `sources_page`.
+    pub fn new(number: usize, source: &Source, sources_page: &str) -> Citation {
+        let id = source.id.get_ref();
+        Citation {
+            id: id.clone(),
+            number,
+            title: source.title.clone(),
+            outlet: source.outlet.clone(),
+            link: format!("{sources_page}#source-{id}"),
+        }
+    }
+}
+
 /// Something that cites a source, listed under it on the sources page.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Backlink {
@@ -158,13 +173,7 @@ pub struct Links<'a> {
 
 impl Links<'_> {
     pub fn citation(&self, number: usize, source: &Source) -> Citation {
-        Citation {
-            id: source.id.get_ref().clone(),
-            number,
-            title: source.title.clone(),
-            outlet: source.outlet.clone(),
-            link: format!("{}#source-{}", self.sources, source.id.get_ref()),
-        }
+        Citation::new(number, source, &self.sources)
     }
 
     fn citations(&self, story: &Story, ids: &[toml::Spanned<String>]) -> Vec<Citation> {
