@@ -202,12 +202,8 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("output");
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.staging-"))
+            .prefix(&hidden_beside(target, "staging-"))
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
         fs::write(
@@ -241,6 +237,16 @@ impl Staging {
     }
 }
 
+/// The name of a hidden folder beside the output `target` for one step of
+/// replacing it: `.public.staging-…`, `.public.old-…`.
+fn hidden_beside(target: &Path, step: &str) -> String {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    format!(".{name}.{step}")
+}
+
 /// Puts the folder `staged` where `target` is and returns where the previous
 /// `target` now lies. On Linux the two are exchanged in one step, so a web
 /// server reading the output never finds it missing; elsewhere, or on a file
@@ -259,11 +265,10 @@ fn swap_in(staged: &Path, target: &Path) -> Result<PathBuf> {
             }
         }
     }
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    let old = staged.with_file_name(format!(".{name}.old-{}", std::process::id()));
+    let old = staged.with_file_name(hidden_beside(
+        target,
+        &format!("old-{}", std::process::id()),
+    ));
     fs::rename(target, &old)?;
     if let Err(e) = fs::rename(staged, target) {
         // Put the previous site back before reporting.
