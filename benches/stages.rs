@@ -26,7 +26,7 @@ use std::time::Duration;
 use broadside::check::LinkChecker;
 use broadside::config::Config;
 use broadside::content::front_matter;
-use broadside::markdown::{Input, Renderer, ShortcodeCall, Shortcodes, SiteLinks};
+use broadside::markdown::{Input, NoLinks, Renderer, ShortcodeCall, Shortcodes};
 use broadside::output::{self, Sink};
 use broadside::site::{BuildOptions, Site};
 use broadside::templates::{LinkTables, Templates};
@@ -49,18 +49,6 @@ impl Shortcodes for NoShortcodes {
     }
     fn render(&self, _: &ShortcodeCall, _: &mut Vec<String>) -> Result<String, String> {
         Err("no shortcodes in the benchmark".into())
-    }
-}
-
-/// Its pages link nowhere and it has no static files.
-struct NoLinks;
-
-impl SiteLinks for NoLinks {
-    fn page(&self, key: &str) -> Result<String, String> {
-        Err(format!("there is no content/{key}"))
-    }
-    fn static_file(&self, _: &str) -> Option<String> {
-        None
     }
 }
 

@@ -73,6 +73,20 @@ pub trait SiteLinks: Sync {
     fn static_file(&self, path: &str) -> Option<String>;
 }
 
+/// A site with no pages and no static files, for rendering Markdown on its
+/// own (benchmarks, tests).
+pub struct NoLinks;
+
+impl SiteLinks for NoLinks {
+    fn page(&self, key: &str) -> Result<String, String> {
+        Err(format!("there is no content/{key}"))
+    }
+
+    fn static_file(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
 /// What the renderer needs to know about the site.
 pub struct Renderer<'a> {
     pub options: &'a MarkdownConfig,
@@ -813,16 +827,6 @@ mod tests {
             }
             citations.push(call.id.clone());
             Ok(format!("<figure>\n\n{}\n</figure>", call.id))
-        }
-    }
-
-    struct NoLinks;
-    impl SiteLinks for NoLinks {
-        fn page(&self, key: &str) -> Result<String, String> {
-            Err(format!("there is no content/{key}"))
-        }
-        fn static_file(&self, _: &str) -> Option<String> {
-            None
         }
     }
 
