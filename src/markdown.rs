@@ -409,6 +409,46 @@ pub fn parse_call(text: &str) -> Result<ShortcodeCall, String> {
     })
 }
 
+/// Plain text (a quote, a title) with the typographer's punctuation that
+/// `smart_punctuation` gives Markdown: straight quotes curled, `--` and
+/// `---` as dashes, `...` as an ellipsis. Nothing else changes: the text goes
+/// through pulldown-cmark, the same pass as page text, with every other
+/// character that Markdown reads escaped, so `*`, `<` or `1.` stay as written.
+pub fn smart_punctuation(text: &str) -> String {
+    if !text.contains(['\'', '"', '-', '.']) {
+        return text.to_string();
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            escaped.push('\n');
+        }
+        // Indentation would make a code block, and a line's first `-` or
+        // digits and `.` a list: escape what could start one.
+        let line = line.trim_start();
+        let mut starts_line = true;
+        for c in line.chars() {
+            let may_start_block = starts_line && matches!(c, '-' | '.');
+            if c.is_ascii_punctuation() && (may_start_block || !matches!(c, '\'' | '"' | '-' | '.'))
+            {
+                escaped.push('\\');
+            }
+            escaped.push(c);
+            starts_line &= c.is_ascii_digit();
+        }
+    }
+    let mut typeset = String::with_capacity(text.len() + 16);
+    for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Text(t) => typeset.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => typeset.push('\n'),
+            Event::Start(Tag::Paragraph) if !typeset.is_empty() => typeset.push_str("\n\n"),
+            _ => {}
+        }
+    }
+    typeset
+}
+
 fn prefixed<'a>(prefix: &str, label: &str) -> CowStr<'a> {
     format!("{prefix}fn-{label}").into()
 }
@@ -807,6 +847,61 @@ fn heading_html(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smart_punctuation_curls_quotes_dashes_and_dots() {
+        assert_eq!(
+            smart_punctuation(r#"He said "it's done" -- and left... 'soon'---maybe"#),
+            "He said “it’s done” – and left… ‘soon’—maybe"
+        );
+        assert_eq!(smart_punctuation("No quotes here"), "No quotes here");
+    }
+
+    #[test]
+    fn smart_punctuation_leaves_markdown_syntax_as_written() {
+        for text in [
+            r"*not emphasis* _nor_ `code` <b>html</b> &amp; [a](b) \ # x",
+            "- not a list",
+            "1. nor a numbered one",
+            "2) nor this",
+            "> nor a quote",
+            "***",
+            "+ nor this",
+            "# not a heading",
+            "=====",
+            "<https://example.org>",
+        ] {
+            assert_eq!(smart_punctuation(text), text, "{text:?}");
+        }
+        // Indentation would make a code block; a page shows it collapsed anyway.
+        assert_eq!(smart_punctuation("    'indented'"), "‘indented’");
+        assert_eq!(smart_punctuation("one\ntwo"), "one\ntwo");
+        assert_eq!(smart_punctuation("one\n\ntwo"), "one\n\ntwo");
+    }
+
+    /// Whatever the text, only quotes, dashes and dots change: undoing them
+    /// gives the text back (trimmed), for many generated lines.
+    #[test]
+    fn smart_punctuation_changes_nothing_else() {
+        let alphabet: Vec<char> = (' '..='~').collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let undone = smart_punctuation(&text)
+                .replace(['’', '‘'], "'")
+                .replace(['“', '”'], "\"")
+                .replace('—', "---")
+                .replace('–', "--")
+                .replace('…', "...");
+            assert_eq!(undone, text.trim(), "{text:?}");
+        }
+    }
 
     struct NoShortcodes;
     impl Shortcodes for NoShortcodes {

@@ -82,9 +82,12 @@ impl Site {
             .as_ref()
             .and_then(|c| diagnostics.take(Story::load(&root, &|key| c.get(key).is_some())));
         let statics = diagnostics.take(load_statics(&root, &config));
-        let (Some(content), Some(story), Some(statics)) = (content, story, statics) else {
+        let (Some(content), Some(mut story), Some(statics)) = (content, story, statics) else {
             return Err(Error::Site(diagnostics.into_vec()));
         };
+        if config.markdown.smart_punctuation {
+            story.smarten_punctuation();
+        }
 
         let links = Arc::new(LinkTables {
             pages: content

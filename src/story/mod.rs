@@ -222,6 +222,26 @@ impl Story {
         .into_iter()
     }
 
+    /// Gives the plain-text fields readers see (titles, quotes, notes) the
+    /// typographer's punctuation that Markdown fields get with
+    /// `smart_punctuation`, so a quote typed with `'` reads like the event
+    /// beside it. Only quotes, dashes and dots change, never a word.
+    pub fn smarten_punctuation(&mut self) {
+        let titles = self.sources.iter_mut().map(|s| &mut s.title);
+        let titles = titles.chain(self.phases.iter_mut().map(|p| &mut p.title));
+        let titles = titles.chain(self.events.iter_mut().map(|e| &mut e.title));
+        let quotes = self.quotes.iter_mut().flat_map(|q| {
+            let variants = q
+                .variant
+                .iter_mut()
+                .flat_map(|v| [&mut v.text, &mut v.note]);
+            std::iter::once(&mut q.text).chain(variants)
+        });
+        for text in titles.chain(quotes) {
+            *text = crate::markdown::smart_punctuation(text);
+        }
+    }
+
     /// Reads the data files that exist under `content/data/` and validates them together.
     /// `page_exists` answers whether a content key (`timeline.md`) is a page.
     pub fn load(root: &Path, page_exists: &dyn Fn(&str) -> bool) -> Result<Story> {

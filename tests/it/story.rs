@@ -372,6 +372,49 @@ fn a_source_nobody_cites_is_a_warning() {
     );
 }
 
+/// Quotes and titles typed with straight quotes read like the Markdown beside
+/// them: curled when the site asks for smart punctuation (the default), as
+/// written when it does not.
+#[test]
+fn plain_text_fields_get_the_smart_punctuation_markdown_gets() {
+    let site = story_site()
+        .file(
+            "content/data/quotes.toml",
+            &QUOTES.replace("We are hiring.", r#"It's \"the\" job -- apply..."#),
+        )
+        .file(
+            "content/data/timeline.toml",
+            &TIMELINE.replace("The fourth", "The sheriff's 'fourth'"),
+        );
+    site.build().ok();
+    let quotes = site.read("quotes/index.html");
+    assert!(quotes.contains("It’s “the” job – apply…"), "{quotes}");
+    assert!(
+        site.read("timeline/index.html")
+            .contains("The sheriff’s ‘fourth’"),
+        "event titles too"
+    );
+    assert!(
+        site.read("sources/index.html")
+            .contains("The sheriff’s ‘fourth’"),
+        "and where they are listed"
+    );
+
+    let site = site.file(
+        "site.toml",
+        &format!(
+            "{}\n[markdown]\nsmart_punctuation = false\n",
+            crate::fixture::SITE_TOML
+        ),
+    );
+    site.build().ok();
+    assert!(
+        site.read("quotes/index.html")
+            .contains(r#"It's "the" job -- apply..."#),
+        "as written when the site turns it off"
+    );
+}
+
 #[test]
 fn data_markdown_cannot_inject_html() {
     let site = story_site().file(
