@@ -171,7 +171,8 @@ fn data_fields_are_escaped_in_every_template_context() {
             let json: serde_json::Value =
                 serde_json::from_str(&script.inner_html()).expect("JSON-LD parses");
             if page.starts_with("quotes") {
-                assert_eq!(json["hasPart"][0]["text"], evil.replace("\\\"", "\""));
+                // The quote's text is typeset: its straight `"` curls.
+                assert_eq!(json["hasPart"][0]["text"], evil.replace("\\\"", "“"));
             }
         }
         if page.starts_with("quotes") {
