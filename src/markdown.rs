@@ -415,7 +415,7 @@ pub fn parse_call(text: &str) -> Result<ShortcodeCall, String> {
 /// through pulldown-cmark, the same pass as page text, with every other
 /// character that Markdown reads escaped, so `*`, `<` or `1.` stay as written.
 pub fn smart_punctuation(text: &str) -> String {
-    if !text.contains(['\'', '"', '-', '.']) {
+    if !(text.contains(['\'', '"']) || text.contains("--") || text.contains("...")) {
         return text.to_string();
     }
     let mut escaped = String::with_capacity(text.len() + 16);

@@ -87,6 +87,8 @@ impl Site {
         };
         if config.markdown.smart_punctuation {
             story.smarten_punctuation();
+            config.title = markdown::smart_punctuation(&config.title);
+            config.description = markdown::smart_punctuation(&config.description);
         }
 
         let links = Arc::new(LinkTables {
@@ -210,12 +212,18 @@ impl Site {
             .iter()
             .zip(&citations)
             .filter(|(_, c)| !c.is_empty())
-            .map(|(p, c)| (p.front.title.clone(), self.config.link(&p.path), c.clone()))
+            .map(|(p, c)| {
+                (
+                    self.typeset(&p.front.title),
+                    self.config.link(&p.path),
+                    c.clone(),
+                )
+            })
             .collect();
         let page_lookup = |key: &str| {
             self.content
                 .get(key)
-                .map(|p| (p.front.title.clone(), self.config.link(&p.path)))
+                .map(|p| (self.typeset(&p.front.title), self.config.link(&p.path)))
         };
         // Every data field (events, quotes, then phases and corrections here)
         // is rendered before the build stops, so all their problems show at once.
@@ -471,11 +479,21 @@ impl Site {
         ]))
     }
 
+    /// A page's title or description as readers see it: with the typographer's
+    /// punctuation when the site asks for it, as its Markdown gets.
+    fn typeset(&self, text: &str) -> String {
+        if self.config.markdown.smart_punctuation {
+            markdown::smart_punctuation(text)
+        } else {
+            text.to_string()
+        }
+    }
+
     fn summary(&self, page: &Page) -> PageSummary {
         let mut summary = PageSummary {
             key: page.key.clone(),
-            title: page.front.title.clone(),
-            description: page.front.description.clone().unwrap_or_default(),
+            title: self.typeset(&page.front.title),
+            description: self.typeset(page.front.description.as_deref().unwrap_or_default()),
             link: self.config.link(&page.path),
             permalink: self.config.permalink(&page.path),
             date: page.front.date.and_then(DateInfo::from_toml),
@@ -675,10 +693,10 @@ impl Site {
                 .unwrap_or_else(|| date.clone());
             feed.push_str(&format!(
                 "<entry><title>{}</title><link href=\"{link}\"/><id>{link}</id><published>{}T00:00:00Z</published><updated>{}T00:00:00Z</updated><summary>{}</summary></entry>\n",
-                esc(&page.front.title),
+                esc(&self.typeset(&page.front.title)),
                 published.datetime,
                 date.datetime,
-                esc(page.front.description.as_deref().unwrap_or_default()),
+                esc(&self.typeset(page.front.description.as_deref().unwrap_or_default())),
             ));
         }
         feed.push_str("</feed>\n");

@@ -385,8 +385,18 @@ fn plain_text_fields_get_the_smart_punctuation_markdown_gets() {
         .file(
             "content/data/timeline.toml",
             &TIMELINE.replace("The fourth", "The sheriff's 'fourth'"),
+        )
+        .page(
+            "timeline.md",
+            "title = \"The county's \\\"Timeline\\\"\"\ndescription = \"What's known\"\ntemplate = \"timeline.html\"",
+            "",
         );
     site.build().ok();
+    let timeline = site.read("timeline/index.html");
+    assert!(
+        timeline.contains("The county’s “Timeline”") && timeline.contains("What’s known"),
+        "page titles and descriptions as well: {timeline}"
+    );
     let quotes = site.read("quotes/index.html");
     assert!(quotes.contains("It’s “the” job – apply…"), "{quotes}");
     assert!(
