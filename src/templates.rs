@@ -195,21 +195,19 @@ fn register_helpers(tera: &mut Tera, config: &Config, links: Arc<LinkTables>) {
             absolute(&kwargs, link)
         },
     );
-    // asset(path="style.css"): the fingerprinted link of a static file.
+    // asset(path="style.css"): the fingerprinted link of a static file. With
+    // optional=true, a file the site may leave out (share.png) gives "".
     tera.register_function(
         "asset",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
-            let link = links
-                .assets
-                .get(path.trim_start_matches('/'))
-                .cloned()
-                .ok_or_else(|| {
-                    tera::Error::message(format!(
-                        "asset(): no static file {path:?} in the theme or static/"
-                    ))
-                })?;
-            absolute_of(&kwargs, link)
+            match links.assets.get(path.trim_start_matches('/')) {
+                Some(link) => absolute_of(&kwargs, link.clone()),
+                None if kwargs.get::<bool>("optional")?.unwrap_or(false) => Ok(String::new()),
+                None => Err(tera::Error::message(format!(
+                    "asset(): no static file {path:?} in the theme or static/"
+                ))),
+            }
         },
     );
     // JSON for <script type="application/ld+json">: `<` and `>` escaped so no text can close the script.

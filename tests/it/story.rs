@@ -554,3 +554,45 @@ fn a_heading_whose_id_the_theme_uses_is_the_one_to_change() {
         "{out}"
     );
 }
+
+/// A link preview shows the site's own picture, `static/share.png`, described
+/// by `share_image_alt`; a site without one gets no picture rather than
+/// someone else's.
+#[test]
+fn link_previews_show_the_sites_own_share_image_or_none() {
+    let site = story_site();
+    site.build().ok();
+    let home = site.read("index.html");
+    assert!(!home.contains("og:image"), "{home}");
+    assert!(home.contains("content=summary name=twitter:card"), "{home}");
+    assert!(
+        home.contains(r#""image":null"#),
+        "no picture in the JSON-LD"
+    );
+
+    let site = site.file("static/share.png", "a picture").file(
+        "site.toml",
+        &format!(
+            "{}\n[extra]\nshare_image_alt = \"The card's words\"\n",
+            crate::fixture::SITE_TOML
+        ),
+    );
+    site.build().ok();
+    let home = site.read("index.html");
+    let image = home
+        .split("<meta ")
+        .find_map(|tag| tag.strip_suffix(" property=og:image>"))
+        .and_then(|tag| tag.strip_prefix("content="))
+        .unwrap_or_else(|| panic!("og:image: {home}"));
+    assert!(image.starts_with("https://example.org/share."), "{image}");
+    assert!(
+        site.public()
+            .join(&image["https://example.org/".len()..])
+            .is_file()
+    );
+    assert!(
+        home.contains("content=\"The card's words\" property=og:image:alt"),
+        "{home}"
+    );
+    assert!(home.contains("content=summary_large_image name=twitter:card"));
+}
