@@ -161,6 +161,9 @@ pub struct StoryView {
     pub corrections_page: String,
 }
 
+/// The group id of quotes whose speaker has no organisation.
+const NO_ORGANISATION: &str = "no-organisation";
+
 /// Where story items live on the site, and how their Markdown renders.
 pub struct Links<'a> {
     pub timeline: String,
@@ -216,7 +219,10 @@ impl Links<'_> {
             speaker: quote.speaker.clone(),
             role: quote.role.clone(),
             organisation: quote.organisation.clone(),
-            organisation_id: crate::content::slugify(&quote.organisation),
+            organisation_id: match crate::content::slugify(&quote.organisation) {
+                id if id.is_empty() => NO_ORGANISATION.to_string(),
+                id => id,
+            },
             place: quote.place.clone(),
             stance: quote.stance,
             stance_label: quote.stance.label(),
@@ -374,7 +380,12 @@ impl StoryView {
             .collect();
 
         let mut organisations: BTreeMap<String, QuoteGroup> = BTreeMap::new();
+        let mut unaffiliated = Vec::new();
         for quote in &quotes {
+            if quote.organisation.trim().is_empty() {
+                unaffiliated.push(quote.clone());
+                continue;
+            }
             organisations
                 .entry(quote.organisation.to_lowercase())
                 .or_insert_with(|| QuoteGroup {
@@ -384,6 +395,15 @@ impl StoryView {
                 })
                 .quotes
                 .push(quote.clone());
+        }
+        // Speakers with no organisation come last, under a heading that says so.
+        let mut quotes_by_organisation: Vec<QuoteGroup> = organisations.into_values().collect();
+        if !unaffiliated.is_empty() {
+            quotes_by_organisation.push(QuoteGroup {
+                id: NO_ORGANISATION.to_string(),
+                label: "No organisation named".to_string(),
+                quotes: unaffiliated,
+            });
         }
         let mut speakers: Vec<String> = quotes.iter().map(|q| q.speaker.clone()).collect();
         speakers.sort();
@@ -400,7 +420,7 @@ impl StoryView {
             corrections_page: links.corrections.clone(),
             events,
             quotes_by_stance,
-            quotes_by_organisation: organisations.into_values().collect(),
+            quotes_by_organisation,
             speakers,
             quotes,
         }

@@ -596,3 +596,25 @@ fn link_previews_show_the_sites_own_share_image_or_none() {
     );
     assert!(home.contains("content=summary_large_image name=twitter:card"));
 }
+
+/// A speaker with no organisation (allowed) is listed under a heading that
+/// says so, last, not under an empty one.
+#[test]
+fn quotes_without_an_organisation_are_grouped_as_such() {
+    let resident = "\n[[quote]]\nid = \"resident\"\ntext = \"We were not asked.\"\nspeaker = \"A Resident\"\nstance = \"neutral\"\ndate = \"2025-08\"\nsources = [\"wire\"]\n";
+    let site = story_site().file("content/data/quotes.toml", &format!("{QUOTES}{resident}"));
+    site.build().ok();
+    let html = site.read("quotes/index.html");
+    assert!(!html.contains("id=org->"), "{html}");
+    let groups = positions(
+        &html,
+        &[
+            "<dt id=org-county-sheriff-s-office>",
+            "<dt id=org-the-agency>",
+            "<dt id=org-no-organisation>No organisation named",
+        ],
+    );
+    assert!(groups.windows(2).all(|w| w[0] < w[1]), "{groups:?}");
+    assert!(html.contains("<option value=no-organisation>No organisation named"));
+    assert!(html.contains("data-organisation=no-organisation"));
+}
