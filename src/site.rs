@@ -16,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Error, Result};
 use crate::markdown::{self, Heading, Input, Renderer, ShortcodeCall, Shortcodes, SiteLinks};
 use crate::output::{self, Sink};
 use crate::story::view::{Citation, EventView, Links, QuoteView, StoryView};
-use crate::story::{DataFile, Story};
+use crate::story::{DataFile, FuzzyDate, Story};
 use crate::templates::{self, LinkTables, Templates};
 
 /// What a build is asked to do.
@@ -489,6 +489,32 @@ impl Site {
         }
     }
 
+    /// When `page` last changed: its `updated`, or the latest correction in
+    /// the log that names it, if later. A reader sent to the page by the log
+    /// finds it saying it changed, even when its front matter was not touched.
+    fn last_updated(&self, page: &Page) -> Option<DateInfo> {
+        let published = page.front.date.and_then(DateInfo::from_toml);
+        let corrected = self
+            .story
+            .corrections
+            .iter()
+            .filter(|c| {
+                c.page
+                    .as_ref()
+                    .is_some_and(|p| p.get_ref().trim_start_matches("@/") == page.key)
+            })
+            .filter_map(|c| match c.date {
+                FuzzyDate::Day(day) => Some(DateInfo::from_day(day)),
+                _ => None,
+            })
+            .filter(|d| published.as_ref().is_none_or(|p| d.datetime > p.datetime));
+        let updated = page.front.updated.and_then(DateInfo::from_toml);
+        updated
+            .into_iter()
+            .chain(corrected)
+            .max_by(|a, b| a.datetime.cmp(&b.datetime))
+    }
+
     fn summary(&self, page: &Page) -> PageSummary {
         let mut summary = PageSummary {
             key: page.key.clone(),
@@ -497,7 +523,7 @@ impl Site {
             link: self.config.link(&page.path),
             permalink: self.config.permalink(&page.path),
             date: page.front.date.and_then(DateInfo::from_toml),
-            updated: page.front.updated.and_then(DateInfo::from_toml),
+            updated: self.last_updated(page),
             weight: page.front.weight.unwrap_or(0),
             is_section: page.is_section,
             value: Value::none(),
@@ -639,11 +665,9 @@ impl Site {
             sitemap.push_str("<url><loc>");
             sitemap.push_str(&output::xml_escape(&self.config.permalink(&page.path)));
             sitemap.push_str("</loc>");
-            if let Some(date) = page
-                .front
-                .updated
-                .or(page.front.date)
-                .and_then(DateInfo::from_toml)
+            if let Some(date) = self
+                .last_updated(page)
+                .or_else(|| page.front.date.and_then(DateInfo::from_toml))
             {
                 sitemap.push_str(&format!("<lastmod>{}</lastmod>", date.datetime));
             }
@@ -660,13 +684,10 @@ impl Site {
             .pages
             .iter()
             .filter_map(|p| {
-                Some((
-                    p,
-                    p.front
-                        .updated
-                        .or(p.front.date)
-                        .and_then(DateInfo::from_toml)?,
-                ))
+                let changed = self
+                    .last_updated(p)
+                    .or_else(|| p.front.date.and_then(DateInfo::from_toml))?;
+                Some((p, changed))
             })
             .collect();
         dated.sort_by(|a, b| b.1.datetime.cmp(&a.1.datetime).then(a.0.key.cmp(&b.0.key)));
@@ -954,10 +975,14 @@ impl DateInfo {
     fn from_toml(value: toml::value::Datetime) -> Option<DateInfo> {
         let d = value.date?;
         let date = jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8).ok()?;
-        Some(DateInfo {
+        Some(DateInfo::from_day(date))
+    }
+
+    fn from_day(date: jiff::civil::Date) -> DateInfo {
+        DateInfo {
             datetime: date.to_string(),
-            words: crate::story::FuzzyDate::Day(date).words(),
-        })
+            words: FuzzyDate::Day(date).words(),
+        }
     }
 }
 

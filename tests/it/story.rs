@@ -618,3 +618,41 @@ fn quotes_without_an_organisation_are_grouped_as_such() {
     assert!(html.contains("<option value=no-organisation>No organisation named"));
     assert!(html.contains("data-organisation=no-organisation"));
 }
+
+/// A correction that names a page dates the page's "Updated" notice, its
+/// sitemap entry and its feed entry, though its front matter says nothing.
+#[test]
+fn a_correction_to_a_page_shows_on_the_page() {
+    let corrections = "[[entry]]\ndate = \"2025-08-09\"\nkind = \"correction\"\npage = \"timeline.md\"\ntext = \"Fixed a date.\"\n\n[[entry]]\ndate = \"2025-07-01\"\nkind = \"update\"\npage = \"quotes.md\"\ntext = \"Before the page was published.\"\n";
+    let site = story_site()
+        .file("content/data/corrections.toml", corrections)
+        .page(
+            "timeline.md",
+            "title = \"Timeline\"\ntemplate = \"timeline.html\"\ndate = 2025-08-01",
+            "",
+        )
+        .page(
+            "quotes.md",
+            "title = \"Quotes\"\ntemplate = \"quotes.html\"\ndate = 2025-08-01",
+            "",
+        );
+    site.build().ok();
+    let timeline = site.read("timeline/index.html");
+    assert!(
+        timeline.contains("Updated <time datetime=2025-08-09>9 August 2025</time>"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("href=/about/#corrections-log>see the log</a>"));
+    assert!(
+        !site.read("quotes/index.html").contains("Updated <time"),
+        "a correction dated before the page was published is not a change to it"
+    );
+    assert!(
+        site.read("sitemap.xml")
+            .contains("<loc>https://example.org/timeline/</loc><lastmod>2025-08-09</lastmod>")
+    );
+    assert!(
+        site.read("atom.xml")
+            .contains("<updated>2025-08-09T00:00:00Z</updated>")
+    );
+}
