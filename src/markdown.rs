@@ -305,6 +305,14 @@ impl Renderer<'_> {
             let before = &rest[..open];
             let in_code_span = line[..consumed + open].matches('`').count() % 2 == 1;
             let Some(close) = rest[open..].find("}}").map(|c| open + c + 2) else {
+                // `{{ cite(id="x") }` would otherwise reach readers as text.
+                if !in_code_span && looks_like_call(&rest[open + 2..]) {
+                    let at = input.offset + line_start + consumed + open;
+                    let message = "this shortcode is not closed: end it with `}}` on the same line (to show it as text, write {{/* ... */}})";
+                    errors.push(
+                        Diagnostic::error(input.path, message).at_offset(input.file_text, at),
+                    );
+                }
                 break;
             };
             out.push_str(before);
@@ -447,6 +455,15 @@ pub fn smart_punctuation(text: &str) -> String {
         }
     }
     typeset
+}
+
+/// Whether text after `{{` starts like a shortcode call: a name and `(`.
+fn looks_like_call(text: &str) -> bool {
+    let text = text.trim_start();
+    let name_len = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    name_len > 0 && text[name_len..].trim_start().starts_with('(')
 }
 
 fn prefixed<'a>(prefix: &str, label: &str) -> CowStr<'a> {
@@ -1164,6 +1181,21 @@ mod tests {
             places,
             [(Some(3), Some(3)), (Some(3), Some(32)), (Some(5), Some(8))]
         );
+    }
+
+    #[test]
+    fn a_shortcode_left_open_is_an_error_not_text() {
+        let errors = render("Intro\n\nSee {{ cite(id=\"s\") }.\n").unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column), (Some(3), Some(5)));
+        assert!(errors[0].message.contains("not closed"), "{errors:?}");
+        // Braces that are not a call, or are code, stay text.
+        let r = render("Code `{{ cite(id=\"s\") }` stays.\n\nSo do {{ braces").unwrap();
+        assert!(
+            r.html.contains("<code>{{ cite(id=\"s\") }</code>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("So do {{ braces"), "{}", r.html);
     }
 
     #[test]
