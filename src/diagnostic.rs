@@ -252,11 +252,46 @@ fn floor_char_boundary(s: &str, mut index: usize) -> usize {
 /// Turns a `toml` parse or type error into a diagnostic in `path`.
 /// `base` is the byte offset of `source` inside the file (front matter sits after `+++`).
 pub fn from_toml(path: &Path, file_text: &str, base: usize, error: &toml::de::Error) -> Diagnostic {
-    let diagnostic = Diagnostic::error(path, in_plain_words(error.message().trim_end()));
-    match error.span() {
-        Some(span) => diagnostic.at_offset(file_text, base + span.start),
-        None => diagnostic,
+    let message = error.message().trim_end();
+    let Some(span) = error.span() else {
+        return Diagnostic::error(path, in_plain_words(message));
+    };
+    let at = base + span.start;
+    let (message, at) = syntax_in_plain_words(message, file_text, at)
+        .unwrap_or_else(|| (in_plain_words(message), at));
+    Diagnostic::error(path, message).at_offset(file_text, at)
+}
+
+/// The syntax mistakes editors make most, said where they made them: toml
+/// reports them where it noticed, which may be lines later.
+fn syntax_in_plain_words(message: &str, text: &str, at: usize) -> Option<(String, usize)> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    if message.starts_with("missing comma between array elements") && before.trim().is_empty() {
+        // The list ran on into the next lines: its `]` is missing where it ends.
+        let end = text[..line_start].trim_end().len();
+        let message = "this list has no closing `]`: end it with `]`, as [\"a\", \"b\"]";
+        return Some((message.to_string(), end));
     }
+    if message.starts_with("unexpected key or value, expected newline")
+        && before.trim_end().ends_with('"')
+        && before.contains("= \"")
+    {
+        let message = "this text ends at the `\"` before it: inside text, write a straight quote as \\\" or use curly quotes “ ”";
+        return Some((message.to_string(), at));
+    }
+    if message.starts_with("invalid basic string") {
+        let message = "this text has no closing `\"`: end it on the same line, or write text of several lines between \"\"\" and \"\"\"";
+        return Some((message.to_string(), at));
+    }
+    if message.starts_with("invalid multi-line basic string") {
+        // Reported at the end of the file: say where the text began.
+        let (opening, _) = text[..at].rmatch_indices("\"\"\"").next()?;
+        let message = "this text, opened with \"\"\", is never closed: end it with \"\"\"";
+        return Some((message.to_string(), opening));
+    }
+    None
 }
 
 /// The candidate spelt most like `written`, if one is at least `least`
@@ -329,6 +364,39 @@ fn in_plain_words(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first syntax error of `text`, as an editor is shown it.
+    fn syntax_error(text: &str) -> Diagnostic {
+        let (_, errors) = toml::de::DeTable::parse_recoverable(text);
+        from_toml(Path::new("data.toml"), text, 0, &errors[0])
+    }
+
+    #[test]
+    fn syntax_mistakes_are_said_where_they_were_made() {
+        let unclosed_list =
+            "[[event]]\nid = \"a\"\nsources = [\"x\", \"y\"\n\n[[event]]\nid = \"b\"\n";
+        let error = syntax_error(unclosed_list);
+        assert_eq!((error.line, error.column), (Some(3), Some(20)), "{error}");
+        assert!(error.message.contains("no closing `]`"), "{error}");
+
+        let quote_in_text = "text = \"It is \"going\" well\"\n";
+        let error = syntax_error(quote_in_text);
+        assert_eq!(error.line, Some(1));
+        assert!(
+            error.message.contains("write a straight quote as \\\""),
+            "{error}"
+        );
+
+        let unclosed_text = "title = \"Barriers go up\nid = \"b\"\n";
+        let error = syntax_error(unclosed_text);
+        assert_eq!(error.line, Some(1), "{error}");
+        assert!(error.message.contains("no closing `\"`"), "{error}");
+
+        let unclosed_block = "[[event]]\nbody = \"\"\"First.\"\"\"\n\n[[event]]\nbody = \"\"\"\nNever closed.\n\n[[event]]\nid = \"c\"\n";
+        let error = syntax_error(unclosed_block);
+        assert_eq!((error.line, error.column), (Some(5), Some(8)), "{error}");
+        assert!(error.message.contains("never closed"), "{error}");
+    }
 
     #[test]
     fn type_errors_are_said_in_plain_words() {

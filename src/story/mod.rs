@@ -437,8 +437,8 @@ fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<tom
         Err(e) => e,
     };
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
-    if !syntax_errors.is_empty() {
-        return Err(syntax_errors);
+    if let Some(first) = syntax_errors.into_iter().next() {
+        return Err(syntax_errors_by_part(text, first));
     }
     let span = document.span();
     let read =
@@ -473,6 +473,53 @@ fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<tom
         errors.push(first_error);
     }
     Err(errors)
+}
+
+/// A data file's syntax errors, one a part at most. After a mistake, toml
+/// reads on in the state it left (a list left open takes the next lines as
+/// its items), so what it says next is mostly the same mistake again: the
+/// file is read afresh from the next table header (`[[event]]`) instead.
+fn syntax_errors_by_part(text: &str, first: toml::de::Error) -> Vec<toml::de::Error> {
+    let mut errors = vec![first];
+    let mut part = 0;
+    while let Some(at) = errors.last().and_then(|e| e.span()).map(|s| s.start) {
+        // A list left open is noticed at the header after it: that header
+        // starts the next part.
+        let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let Some(next) = table_header_from(text, line.max(part + 1)) else {
+            break;
+        };
+        part = next;
+        // Blank out what was read, byte for byte, so places stay the same.
+        let mut rest: String = text.as_bytes()[..part]
+            .iter()
+            .map(|&b| if b == b'\n' { '\n' } else { ' ' })
+            .collect();
+        rest.push_str(&text[part..]);
+        let (_, errors_here) = toml::de::DeTable::parse_recoverable(&rest);
+        match errors_here.into_iter().next() {
+            Some(e) if e.span().is_some_and(|s| s.start >= part) => errors.push(e),
+            _ => break,
+        }
+    }
+    errors
+}
+
+/// Where the first line at or after `from` that starts a table (`[[event]]`,
+/// `[extra]`) begins.
+fn table_header_from(text: &str, from: usize) -> Option<usize> {
+    let mut at = match from {
+        0 => 0,
+        _ if text.as_bytes().get(from - 1) == Some(&b'\n') => from,
+        _ => from + text.get(from..)?.find('\n')? + 1,
+    };
+    for line in text.get(at..)?.split_inclusive('\n') {
+        if line.trim_start().starts_with('[') {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
 }
 
 fn is_valid_id(id: &str) -> bool {

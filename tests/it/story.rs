@@ -656,3 +656,22 @@ fn a_correction_to_a_page_shows_on_the_page() {
             .contains("<updated>2025-08-09T00:00:00Z</updated>")
     );
 }
+
+/// A list left open swallows the lines after it: the editor is told once,
+/// where the `]` is missing, not at every line toml read wrongly after it.
+/// A second mistake further on is still reported.
+#[test]
+fn a_list_left_open_is_one_error_where_it_ends() {
+    let broken = TIMELINE
+        .replace(
+            "sources = [\"wire\", \"blog\"]",
+            "sources = [\"wire\", \"blog\"",
+        )
+        .replace("body = \"During the year.\"", "body = During the year.");
+    let site = story_site().file("content/data/timeline.toml", &broken);
+    let run = site.build().fails_with(&[
+        "content/data/timeline.toml:28:26: error: this list has no closing `]`",
+        "content/data/timeline.toml:35:8: error: text must be in double quotes",
+    ]);
+    assert!(run.stderr().contains("2 errors"), "{}", run.stderr());
+}
