@@ -38,6 +38,10 @@ struct Problem {
     written: String,
     /// Which of the places `written` appears it is at.
     at: Occurrence,
+    /// How the mistake looks in Markdown, looked for in the page first (at
+    /// its own occurrence): `[](` for a link without text, whose address
+    /// alone may be that of a good link before it.
+    in_markdown: Option<(&'static str, usize)>,
 }
 
 /// Which of several places the same text is written a problem is at: an
@@ -56,6 +60,7 @@ impl Problem {
             message,
             written: written.to_string(),
             at: Occurrence::Nth(0),
+            in_markdown: None,
         }
     }
 
@@ -298,6 +303,15 @@ fn check_page(
             diagnostics.push(Diagnostic::error(source, message).at_offset(page_text(), at));
             continue;
         }
+        let text = page_text();
+        let body = front_matter::body_offset(text);
+        if let Some((form, nth)) = problem.in_markdown
+            && let Some((at, _)) = text[body..].match_indices(form).nth(nth)
+        {
+            let diagnostic = Diagnostic::error(source, problem.message.clone());
+            diagnostics.push(diagnostic.at_offset(text, body + at));
+            continue;
+        }
         diagnostics.push(locate_written(
             &problem.written,
             problem.at,
@@ -520,11 +534,20 @@ fn find_in_body(text: &str, needle: &str, how: Match, at: Occurrence) -> Option<
             .map(|i| i + skip)
             .collect()
     };
-    let mut found: Vec<usize> = match how {
-        Match::AsWritten => ["(", "<", "=\"", "='", "=", "#"]
+    let written_after = |befores: &[&str]| -> Vec<usize> {
+        befores
             .iter()
             .flat_map(|before| found_at(&format!("{before}{needle}"), true, before.len()))
-            .collect(),
+            .collect()
+    };
+    let mut found: Vec<usize> = match how {
+        // As an HTML attribute first: a link left as written in the output
+        // was not rewritten, and a Markdown link to a file beside the page
+        // is (`map.png` becomes `/page/map.png`), where `<img src=map.png>`
+        // is not.
+        Match::AsWritten => Some(written_after(&["=\"", "='", "="]))
+            .filter(|found| !found.is_empty())
+            .unwrap_or_else(|| written_after(&["(", "<", "#"])),
         Match::Anywhere if needle.len() >= 4 => found_at(needle, false, 0),
         Match::Anywhere => Vec::new(),
     };
@@ -600,6 +623,7 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
     // The images so far: an image without alt text may share its file with
     // one that has it, and is located at its own use.
     let mut images: Vec<String> = Vec::new();
+    let mut links_without_text = 0;
     let mut tokens = html::Tokens::new(bytes);
     while let Some(token) = tokens.next() {
         match token {
@@ -671,7 +695,11 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
                     let message = format!(
                         "the link to {href:?} has no text: a screen reader would announce nothing"
                     );
-                    facts.problems.push(Problem::new(message, &href));
+                    facts.problems.push(Problem {
+                        in_markdown: Some(("[](", links_without_text)),
+                        ..Problem::new(message, &href)
+                    });
+                    links_without_text += 1;
                 }
             }
             Token::EndTag(_) => {}

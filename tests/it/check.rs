@@ -19,7 +19,7 @@ fn check_reports_every_problem_located_and_writes_nothing() {
     for expected in [
         "content/a.md:6:23: error: the link \"/b/#part-two\" points to #part-two, which b/index.html does not have",
         "content/a.md:8:10: error: the image \"/chart.png\" has no alt text",
-        "content/a.md: error: the link to \"/b/\" has no text",
+        "content/a.md:10:1: error: the link to \"/b/\" has no text",
         "content/a.md:12:12: error: the link \"#nowhere\" points to #nowhere, which a/index.html does not have",
         "content/b.md:6:13: error: the link \"/elsewhere/\" points to no page or file",
         "content/b.md:6:37: error: the link \"missing.pdf\" points to no page or file",
@@ -188,4 +188,28 @@ fn an_image_without_alt_is_located_at_its_own_use_of_a_file_shown_twice() {
         "{out}"
     );
     assert!(out.contains("1 error"), "{out}");
+}
+
+/// A link without text, and a raw HTML image of a file a Markdown image
+/// before it shows well, are each located at their own use, not at the good
+/// one written first.
+#[test]
+fn a_problem_is_located_at_its_own_use_not_at_a_good_one_before_it() {
+    let site = SiteTest::new()
+        .page(
+            "a.md",
+            "title = \"A\"",
+            "See [the map page](@/b.md) and ![A map](map.png).\n\nAgain: [](@/b.md)\n\n<img src=\"map.png\" alt=\"The map again\">\n",
+        )
+        .page("b.md", "title = \"B\"", "B")
+        .file("content/map.png", "not really a png");
+    let out = site.run(&["check"]).stdout();
+    for expected in [
+        "content/a.md:6:8: error: the link to \"/b/\" has no text",
+        // On /a/, `map.png` is /a/map.png; the Markdown image became /map.png.
+        "content/a.md:8:11: error: the link \"map.png\" points to no page or file",
+        "2 errors",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
 }
