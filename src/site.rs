@@ -526,6 +526,7 @@ impl Site {
             updated: self.last_updated(page),
             weight: page.front.weight.unwrap_or(0),
             is_section: page.is_section,
+            draft: page.front.draft,
             value: Value::none(),
         };
         summary.value = Value::from_serializable(&summary);
@@ -661,7 +662,7 @@ impl Site {
         let mut sitemap = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
-        for page in &self.content.pages {
+        for page in self.content.pages.iter().filter(|p| !p.front.draft) {
             sitemap.push_str("<url><loc>");
             sitemap.push_str(&output::xml_escape(&self.config.permalink(&page.path)));
             sitemap.push_str("</loc>");
@@ -683,6 +684,7 @@ impl Site {
             .content
             .pages
             .iter()
+            .filter(|p| !p.front.draft)
             .filter_map(|p| {
                 let changed = self
                     .last_updated(p)
@@ -749,7 +751,7 @@ impl SiteLinks for Site {
         match self.content.get(key) {
             Some(page) => Ok(self.config.link(&page.path)),
             None if self.content.is_draft(key) => Err(format!(
-                "content/{key} is a draft (draft = true): link to it once it is published, or build with --drafts"
+                "content/{key} is a draft (draft = true): link to it once it is published, or preview both with `serve --drafts`"
             )),
             None => Err(format!("there is no content/{key}")),
         }
@@ -1002,6 +1004,8 @@ struct PageSummary {
     updated: Option<DateInfo>,
     weight: i64,
     is_section: bool,
+    /// Built only with `--drafts`: not for search engines, feeds or sitemaps.
+    draft: bool,
     /// The fields above as templates see them, made once: a tera value is
     /// shared, not copied, by `site.pages`, `site.nav`, the section's
     /// `page.pages` and the page itself, where a large site would otherwise

@@ -209,6 +209,9 @@ fn drafts_are_skipped_unless_asked_for() {
     assert!(!site.read("sitemap.xml").contains("/wip/"));
     site.run(&["build", "--drafts"]).ok();
     assert!(site.public().join("wip/index.html").is_file());
+    // A preview of a draft is not announced to search engines or readers.
+    assert!(!site.read("sitemap.xml").contains("/wip/"));
+    assert!(site.read("sitemap.xml").contains("/done/"));
 
     // A link to it says why it goes nowhere.
     let site = site.page("done.md", "title = \"Done\"", "Soon: [the work](@/wip.md).");

@@ -675,3 +675,21 @@ fn a_list_left_open_is_one_error_where_it_ends() {
     ]);
     assert!(run.stderr().contains("2 errors"), "{}", run.stderr());
 }
+
+/// A draft built with `--drafts` to preview tells search engines to keep
+/// it out; a published page does not.
+#[test]
+fn a_draft_built_to_preview_is_marked_noindex() {
+    let site = story_site().page(
+        "draft.md",
+        "title = \"Not yet\"\ndate = 2025-08-01\ndraft = true",
+        "Soon.",
+    );
+    site.run(&["build", "--drafts"]).ok();
+    assert!(
+        site.read("draft/index.html")
+            .contains("<meta content=noindex name=robots>")
+    );
+    assert!(!site.read("timeline/index.html").contains("noindex"));
+    assert!(!site.read("atom.xml").contains("Not yet"));
+}
