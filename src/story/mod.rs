@@ -194,6 +194,27 @@ impl DataFile {
     pub fn error_at(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.path, message).at_offset(&self.text, offset)
     }
+
+    /// Where the value of `key` is written in the entry that holds `offset`
+    /// (after it, before the next `[[…]]`), for a field kept without its place.
+    fn value_in_entry(&self, offset: usize, key: &str) -> Option<usize> {
+        let mut at = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        for line in self.text[at..].split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if at > offset && trimmed.starts_with('[') {
+                return None;
+            }
+            if let Some(value) = trimmed
+                .strip_prefix(key)
+                .and_then(|rest| rest.trim_start().strip_prefix('='))
+            {
+                let value_at = line.len() - value.trim_start().len();
+                return Some(at + value_at);
+            }
+            at += line.len();
+        }
+        None
+    }
 }
 
 /// The whole story, validated; events in timeline order.
@@ -613,8 +634,9 @@ fn check_range(
     if let Some(end) = end
         && end.last_day() < start.first_day()
     {
+        let at = file.value_in_entry(id.span().start, "end");
         d.push(file.error_at(
-            id.span().start,
+            at.unwrap_or(id.span().start),
             format!("{:?} ends ({end}) before it starts ({start})", id.get_ref()),
         ));
     }

@@ -693,3 +693,16 @@ fn a_draft_built_to_preview_is_marked_noindex() {
     assert!(!site.read("timeline/index.html").contains("noindex"));
     assert!(!site.read("atom.xml").contains("Not yet"));
 }
+
+/// A range that ends before it starts is shown at its end, the date to fix.
+#[test]
+fn a_range_ending_before_it_starts_is_located_at_its_end() {
+    let broken = TIMELINE.replace(
+        "date = \"2025-07-04\"\n",
+        "date = \"2025-07-04\"\nend = \"2025-07-01\"\n",
+    );
+    let site = story_site().file("content/data/timeline.toml", &broken);
+    site.build().fails_with(&[
+        "content/data/timeline.toml:25:7: error: \"fourth\" ends (2025-07-01) before it starts (2025-07-04)",
+    ]);
+}
