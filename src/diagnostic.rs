@@ -318,13 +318,16 @@ fn in_plain_words(message: &str) -> String {
         .strip_prefix("missing field `")
         .and_then(|m| m.strip_suffix('`'))
     {
-        let why = match field {
-            "sources" => {
-                ": every event and quote names the sources it comes from, as sources = [\"source-id\"]"
-            }
-            _ => "",
+        let add = match field {
+            "sources" => "every event and quote names the sources it comes from, as sources = [\"source-id\"]".to_string(),
+            "date" | "published" => format!("add it, as {field} = \"2025-07-04\" (or \"2025-07\", \"late 2025-07\")"),
+            "id" => "add one, as id = \"a-short-name\" (lowercase letters, digits and hyphens)".to_string(),
+            "stance" => "add it, as stance = \"neutral\" (critical, supportive, official or neutral)".to_string(),
+            "kind" => "add it, as kind = \"report\" (report, statement, statute, blog, opinion, video, social or document)".to_string(),
+            "phase" => "add the id of a [[phase]], as phase = \"phase-id\"".to_string(),
+            _ => format!("add it, as {field} = \"…\""),
         };
-        return format!("`{field}` is missing here{why}");
+        return format!("`{field}` is missing here: {add}");
     }
     for (prefix, what) in [("unknown field `", "key"), ("unknown variant `", "value")] {
         if let Some((written, expected)) =

@@ -134,8 +134,16 @@ fn strip_fence_line(text: &str) -> Option<&str> {
 
 /// Parses the front matter of `text` (the whole file, for positions).
 pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter> {
-    toml::from_str(split.front_matter)
-        .map_err(|e| diagnostic::from_toml(path, text, split.front_matter_offset, &e).into())
+    toml::from_str(split.front_matter).map_err(|e| {
+        let diagnostic = diagnostic::from_toml(path, text, split.front_matter_offset, &e);
+        // A missing key belongs to the whole front matter, not to whichever
+        // key happens to come first: show it at the opening `+++`.
+        if e.message().starts_with("missing field") {
+            diagnostic.at_offset(text, 0).into()
+        } else {
+            diagnostic.into()
+        }
+    })
 }
 
 #[cfg(test)]

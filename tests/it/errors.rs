@@ -59,6 +59,15 @@ fn unknown_front_matter_key() {
 }
 
 #[test]
+fn front_matter_without_a_title_is_shown_at_its_opening() {
+    let site = built_site().page("a.md", "description = \"About A\"", "Body");
+    fails_and_keeps_output(
+        &site,
+        &["content/a.md:1:1: error: `title` is missing here: add it, as title = \"…\""],
+    );
+}
+
+#[test]
 fn front_matter_never_closed() {
     let site = built_site().file("content/a.md", "+++\ntitle = \"A\"\nBody\n");
     fails_and_keeps_output(&site, &["content/a.md:1:1", "never closed"]);

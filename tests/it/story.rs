@@ -345,8 +345,14 @@ fn missing_fields_and_bad_quotes_are_located() {
     site.build()
         .fails_with(&["content/data/quotes.toml:4:10", "angry"]);
     let site = site.file("content/data/quotes.toml", "[[quote]]\nid = \"q\"\ntext = \"T\"\nstance = \"critical\"\ndate = \"2025\"\nsources = [\"wire\"]\n");
-    site.build()
-        .fails_with(&["content/data/quotes.toml:1:1", "`speaker` is missing here"]);
+    site.build().fails_with(&[
+        "content/data/quotes.toml:1:1",
+        "`speaker` is missing here: add it, as speaker = \"…\"",
+    ]);
+    let site = site.file("content/data/quotes.toml", "[[quote]]\nid = \"q\"\ntext = \"T\"\nspeaker = \"S\"\nstance = \"critical\"\nsources = [\"wire\"]\n");
+    site.build().fails_with(&[
+        "`date` is missing here: add it, as date = \"2025-07-04\" (or \"2025-07\", \"late 2025-07\")",
+    ]);
 }
 
 #[test]
