@@ -303,14 +303,14 @@ fn check_page(
             diagnostics.push(Diagnostic::error(source, message).at_offset(page_text(), at));
             continue;
         }
-        let text = page_text();
-        let body = front_matter::body_offset(text);
-        if let Some((form, nth)) = problem.in_markdown
-            && let Some((at, _)) = text[body..].match_indices(form).nth(nth)
-        {
-            let diagnostic = Diagnostic::error(source, problem.message.clone());
-            diagnostics.push(diagnostic.at_offset(text, body + at));
-            continue;
+        if let Some((form, nth)) = problem.in_markdown {
+            let text = page_text();
+            let body = front_matter::body_offset(text);
+            if let Some((at, _)) = text[body..].match_indices(form).nth(nth) {
+                let diagnostic = Diagnostic::error(source, problem.message.clone());
+                diagnostics.push(diagnostic.at_offset(text, body + at));
+                continue;
+            }
         }
         diagnostics.push(locate_written(
             &problem.written,
