@@ -212,6 +212,7 @@ test('the timeline is an ordered list of events with headings, dates and sources
         id: e.id,
         inOl: e.parentElement?.tagName === 'LI' && e.parentElement.parentElement?.tagName === 'OL',
         heading: e.querySelector('h2, h3, h4')?.textContent.trim() ?? '',
+        dateInHeading: !!e.querySelector('h2 time, h3 time, h4 time'),
         labelled: !!e.getAttribute('aria-labelledby') && !!document.getElementById(e.getAttribute('aria-labelledby')),
         datetime: e.querySelector('time')?.getAttribute('datetime') ?? null,
         timeText: e.querySelector('time')?.textContent.trim() ?? '',
@@ -222,6 +223,7 @@ test('the timeline is an ordered list of events with headings, dates and sources
     for (const e of events) {
       assert.ok(e.inOl, `${e.id} is not an item of an ordered list`);
       assert.ok(e.heading, `${e.id} has no heading`);
+      assert.ok(e.dateInHeading, `${e.id}: moving by heading, a reader would miss its date`);
       assert.ok(e.labelled, `${e.id} is not labelled by its heading`);
       assert.match(e.datetime ?? '', /^\d{4}(-\d{2}(-\d{2})?)?$/, `${e.id} has no valid <time datetime>`);
       assert.ok(e.timeText, `${e.id}: the date has no words`);
@@ -258,6 +260,26 @@ test('each quote is a figure with a blockquote and a figcaption naming the speak
         assert.ok(q.speaker && q.caption.includes(q.speaker), `${name}: ${q.id}: the caption does not name the speaker`);
         assert.match(q.time, /^\d{4}/, `${name}: ${q.id} has no <time datetime>`);
         assert.ok(q.sources >= 1, `${name}: ${q.id} links to no source`);
+      }
+    } finally {
+      await visit.close();
+    }
+  }
+});
+
+test('every permalink has a name of its own, and every quote a name', async () => {
+  for (const name of ['quotes', 'timeline']) {
+    const visit = await openPage(browser, pageUrl(name), { javaScriptEnabled: false });
+    try {
+      const links = await visit.page.$$eval('.permalink a', (as) => as.map((a) => ({ name: a.textContent.replace(/\s+/g, ' ').trim(), href: a.getAttribute('href') })));
+      assert.ok(links.length >= 5, `${name}: permalinks to check`);
+      const hrefsByName = {};
+      for (const l of links) (hrefsByName[l.name] ??= new Set()).add(l.href);
+      const shared = Object.entries(hrefsByName).filter(([, hrefs]) => hrefs.size > 1).map(([n]) => n);
+      assert.deepEqual(shared, [], `${name}: link names that lead to different places`);
+      if (name === 'quotes') {
+        const unnamed = await visit.page.$$eval('article.quote', (els) => els.filter((e) => !e.getAttribute('aria-label')?.trim()).map((e) => e.id));
+        assert.deepEqual(unnamed, [], 'quote articles without a name');
       }
     } finally {
       await visit.close();

@@ -55,6 +55,20 @@ for (const url of site.pages) {
       });
     }
 
+    test('375 px with text at 200% (a phone set to large text): no horizontal overflow', async () => {
+      const visit = await openPage(browser, url, { width: 375, height: 800 });
+      try {
+        await visit.page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+        const overflow = await horizontalOverflow(visit.page);
+        assert.ok(
+          overflow.scrollWidth <= overflow.clientWidth,
+          `page is ${overflow.scrollWidth} px wide in a ${overflow.clientWidth} px viewport; widest elements:\n  ${overflow.offenders.join('\n  ')}`,
+        );
+      } finally {
+        await visit.close();
+      }
+    });
+
     test('dark colour scheme: no overflow or console error; screenshots', async () => {
       for (const width of SCREENSHOT_WIDTHS) {
         const visit = await openPage(browser, url, { width, height: 800, colorScheme: 'dark', settle: true });

@@ -97,11 +97,16 @@ test('printed links show where they go', async () => {
       for (const l of external) {
         assert.ok(l.after.includes(l.href.replace(/\/$/, '')), `${name}: “${l.text}” prints its address ${l.href} (::after is ${l.after})`);
       }
-      // Links within the site print an address a reader can type: the absolute URL.
+      // A link to a page of the site prints an address a reader can type (the
+      // absolute URL); one to a place in a page (a source, an event) prints
+      // nothing, or a page of backlinks prints as a page of addresses.
       const internal = links.filter((l) => l.href.startsWith(site.origin));
-      for (const l of internal) {
+      for (const l of internal.filter((l) => !new URL(l.href).hash)) {
         assert.ok(l.after.includes(l.href), `${name}: “${l.text}” prints its address ${l.href} (::after is ${l.after})`);
       }
+      const places = internal.filter((l) => new URL(l.href).hash);
+      assert.ok(places.length > 0, `${name}: links to places in pages to check`);
+      assert.deepEqual(places.filter((l) => l.after !== 'none').map((l) => l.href), [], `${name}: links to places in pages print no address`);
     } finally {
       await visit.close();
     }

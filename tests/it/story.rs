@@ -527,7 +527,7 @@ fn the_corrections_log_may_live_on_any_page_named_in_site_toml() {
     site.build().ok();
     let timeline = site.read("timeline/index.html");
     assert!(
-        timeline.contains("href=/about-us/#corrections-log>see the log</a>"),
+        timeline.contains("href=/about-us/#corrections-log>see the corrections log</a>"),
         "{timeline}"
     );
     assert!(site.read("about-us/index.html").contains("Fixed a date."));
@@ -648,7 +648,7 @@ fn a_correction_to_a_page_shows_on_the_page() {
         timeline.contains("Updated <time datetime=2025-08-09>9 August 2025</time>"),
         "{timeline}"
     );
-    assert!(timeline.contains("href=/about/#corrections-log>see the log</a>"));
+    assert!(timeline.contains("href=/about/#corrections-log>see the corrections log</a>"));
     assert!(
         !site.read("quotes/index.html").contains("Updated <time"),
         "a correction dated before the page was published is not a change to it"

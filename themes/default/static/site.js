@@ -4,7 +4,9 @@
   var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
 
   var form = doc.getElementById("quote-filters");
-  var apply = function () {
+  // Says how many quotes show only once a reader has filtered: a status
+  // filled in as the page loads would be read out unasked.
+  var apply = function (quietly) {
     var f = form.elements, quotes = doc.querySelectorAll(".quote-wall .quote"), shown = 0;
     each(quotes, function (q) {
       var d = q.dataset;
@@ -16,6 +18,7 @@
     each(doc.querySelectorAll(".quote-wall .stance-group"), function (g) {
       g.hidden = !g.querySelector(".quote:not([hidden])");
     });
+    if (quietly === true) return;
     form.querySelector("[role=status]").textContent = shown === quotes.length
       ? "Showing all " + shown + " quotes."
       : "Showing " + shown + " of " + quotes.length + " quotes." + (shown ? "" : " Try another filter, or show all.");
@@ -25,7 +28,7 @@
     form.addEventListener("change", apply);
     form.addEventListener("reset", function () { setTimeout(apply); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
-    apply();
+    apply(true);
   }
 
   var reveal = function () {
@@ -37,6 +40,11 @@
     }
   };
   addEventListener("hashchange", reveal);
+  // Following a link to the quote already in the address changes no hash.
+  doc.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[href^='#']");
+    if (a && a.hash === location.hash) setTimeout(reveal);
+  });
   reveal();
 
   var links = doc.querySelectorAll(".phase-nav a[href^='#']");
@@ -57,6 +65,6 @@
   }
 
   each(doc.querySelectorAll("main a[href]:not([href^='#'])"), function (a) {
-    a.setAttribute("data-url", a.href);
+    if (a.host !== location.host || !a.hash) a.setAttribute("data-url", a.href);
   });
 })();
