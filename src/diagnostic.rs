@@ -281,6 +281,10 @@ fn syntax_in_plain_words(message: &str, text: &str, at: usize) -> Option<(String
         let message = "this text ends at the `\"` before it: inside text, write a straight quote as \\\" or use curly quotes “ ”";
         return Some((message.to_string(), at));
     }
+    if message.starts_with("invalid date") && message.contains("two-digit") {
+        let message = "a date is written year-month-day, with two digits for the month and the day, as 2025-03-11 (or in quotes, \"2025-03\", \"late 2025-03\")";
+        return Some((message.to_string(), at));
+    }
     if message.starts_with("invalid basic string") {
         let message = "this text has no closing `\"`: end it on the same line, or write text of several lines between \"\"\" and \"\"\"";
         return Some((message.to_string(), at));
@@ -387,6 +391,12 @@ mod tests {
         assert_eq!(error.line, Some(1));
         assert!(
             error.message.contains("write a straight quote as \\\""),
+            "{error}"
+        );
+
+        let error = syntax_error("date = 2025-3-11\n");
+        assert!(
+            error.message.contains("two digits for the month"),
             "{error}"
         );
 
