@@ -13,7 +13,7 @@ async function wall(page) {
   return page.$$eval('.quote-wall [id^="quote-"]', (els) =>
     els.map((q) => ({
       id: q.id,
-      stance: q.dataset.stance,
+      stance: [...q.classList].find((c) => c.startsWith('quote-'))?.slice('quote-'.length),
       speaker: q.dataset.speaker,
       organisation: q.dataset.organisation,
       shown: q.checkVisibility(),
@@ -167,7 +167,7 @@ describe('plain groupings (JavaScript off)', () => {
     const { page } = visit;
     try {
       assert.equal(await page.isVisible('#quote-filters'), false, 'no dead filter form without scripts');
-      const links = await page.$$eval('main a[href^="#stance-"], main a[href="#by-organisation"]', (as) => as.map((a) => a.getAttribute('href')));
+      const links = await page.$$eval('nav.quote-groups a[href^="#stance-"], nav.quote-groups a[href="#by-organisation"]', (as) => as.map((a) => a.getAttribute('href')));
       assert.ok(links.some((h) => h.startsWith('#stance-')), 'links to the #stance-… groups');
       assert.ok(links.includes('#by-organisation'), 'a link to the #by-organisation index');
       for (const href of links) {

@@ -63,7 +63,7 @@ test('the quote wall prints every quote with its attribution, sources and other 
   try {
     // Even after a reader filtered the wall on screen.
     await visit.page.emulateMedia({ media: 'screen' });
-    const stance = await visit.page.$eval('.quote-wall [id^="quote-"]', (q) => q.dataset.stance);
+    const stance = await visit.page.$eval('.quote-wall [id^="quote-"]', (q) => [...q.classList].find((c) => c.startsWith('quote-')).slice('quote-'.length));
     const other = await visit.page.$$eval('#quote-filters select[name="stance"] option', (os, s) => os.map((o) => o.value).find((v) => v && v !== s), stance);
     await visit.page.selectOption('#quote-filters select[name="stance"]', other);
     await visit.page.emulateMedia({ media: 'print' });

@@ -10,7 +10,7 @@
     var f = form.elements, quotes = doc.querySelectorAll(".quote-wall .quote"), shown = 0;
     each(quotes, function (q) {
       var d = q.dataset;
-      q.hidden = !((!f.stance.value || d.stance === f.stance.value) &&
+      q.hidden = !((!f.stance.value || q.classList.contains("quote-" + f.stance.value)) &&
         (!f.speaker.value || d.speaker === f.speaker.value) &&
         (!f.organisation.value || d.organisation === f.organisation.value));
       if (!q.hidden) shown++;
