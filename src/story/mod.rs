@@ -481,14 +481,43 @@ fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<tom
     }
     let mut errors: Vec<toml::de::Error> = read(rest).err().into_iter().collect();
     for (key, span, entries) in lists {
-        for entry in entries {
-            let mut alone = DeTable::new();
-            let list = DeValue::Array(std::iter::once(entry).collect());
-            alone.insert(key.clone(), Spanned::new(span.clone(), list));
-            errors.extend(read(alone).err());
+        for mut entry in entries {
+            // serde stops at an entry's first bad field too: set that field
+            // aside and read the entry again, for the next one. A field set
+            // aside is then missing, which says nothing new.
+            let mut set_aside = Vec::new();
+            loop {
+                let mut alone = DeTable::new();
+                let list = DeValue::Array(std::iter::once(entry.clone()).collect());
+                alone.insert(key.clone(), Spanned::new(span.clone(), list));
+                let Err(error) = read(alone) else { break };
+                if set_aside
+                    .iter()
+                    .any(|k| error.message() == format!("missing field `{k}`"))
+                {
+                    break;
+                }
+                let bad_field = match (error.span(), entry.get_mut()) {
+                    (Some(at), DeValue::Table(fields)) => fields
+                        .iter()
+                        .find(|(name, value)| {
+                            name.span().contains(&at.start) || value.span().contains(&at.start)
+                        })
+                        .map(|(name, _)| name.clone()),
+                    _ => None,
+                };
+                errors.push(error);
+                let (Some(name), DeValue::Table(fields)) = (bad_field, entry.get_mut()) else {
+                    break;
+                };
+                fields.remove(&name);
+                set_aside.push(name.into_inner().into_owned());
+            }
         }
     }
-    // A list under a wrong name fails alike for each of its entries.
+    // In the order they are written; a list under a wrong name fails alike
+    // for each of its entries: say that once.
+    errors.sort_by_key(|e| e.span().map(|s| s.start));
     errors.dedup_by(|a, b| a.span() == b.span() && a.message() == b.message());
     if errors.is_empty() {
         errors.push(first_error);

@@ -712,3 +712,26 @@ fn a_range_ending_before_it_starts_is_located_at_its_end() {
         "content/data/timeline.toml:25:7: error: \"fourth\" ends (2025-07-01) before it starts (2025-07-04)",
     ]);
 }
+
+/// An entry with several mistakes shows them all in one run, not one a run.
+#[test]
+fn every_mistake_in_one_entry_is_reported_at_once() {
+    let broken = TIMELINE.replace(
+        "id = \"fourth\"\ndate = \"2025-07-04\"\nphase = \"all\"",
+        "id = \"fourth\"\ndate = \"2025-07-44\"\norder = \"first\"\ncolour = \"red\"\nphase = \"all\"",
+    );
+    assert_ne!(broken, TIMELINE);
+    let site = story_site().file("content/data/timeline.toml", &broken);
+    let run = site.build().fails_with(&[
+        "content/data/timeline.toml:24:8: error: \"2025-07-44\" is not a day of the calendar",
+        "content/data/timeline.toml:25:9: error: expected a whole number (no quotes), found string \"first\"",
+        "content/data/timeline.toml:26:1: error: \"colour\" is not a key known here",
+    ]);
+    assert!(run.stderr().contains("3 errors"), "{}", run.stderr());
+    let stderr = run.stderr();
+    let (date, colour) = (
+        stderr.find("2025-07-44").unwrap(),
+        stderr.find("colour").unwrap(),
+    );
+    assert!(date < colour, "in the order they are written: {stderr}");
+}
