@@ -269,9 +269,19 @@ fn syntax_in_plain_words(message: &str, text: &str, at: usize) -> Option<(String
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..at];
     if message.starts_with("missing comma between array elements") && before.trim().is_empty() {
-        // The list ran on into the next lines: its `]` is missing where it ends.
+        // Noticed at the start of a line: the comma (or the `]`) belongs at
+        // the end of the line before.
         let end = text[..line_start].trim_end().len();
-        let message = "this list has no closing `]`: end it with `]`, as [\"a\", \"b\"]";
+        let rest = text[at..].lines().next().unwrap_or_default().trim_start();
+        let starts_a_key = rest
+            .split_once('=')
+            .is_some_and(|(key, _)| !key.trim().is_empty() && !key.contains(['"', '\'', ',']));
+        let message = if rest.starts_with('[') || starts_a_key {
+            // The list ran on into the next key or table.
+            "this list has no closing `]`: end it with `]`, as [\"a\", \"b\"]"
+        } else {
+            "a comma is missing after this item: the items of a list are separated by commas"
+        };
         return Some((message.to_string(), end));
     }
     if message.starts_with("unexpected key or value, expected newline")
@@ -284,6 +294,14 @@ fn syntax_in_plain_words(message: &str, text: &str, at: usize) -> Option<(String
     if message.starts_with("invalid date") && message.contains("two-digit") {
         let message = "a date is written year-month-day, with two digits for the month and the day, as 2025-03-11 (or in quotes, \"2025-03\", \"late 2025-03\")";
         return Some((message.to_string(), at));
+    }
+    if message.starts_with("invalid basic string")
+        || message.starts_with("invalid multi-line basic string")
+    {
+        if !message.ends_with("expected `\"`") {
+            let message = "this text holds an invisible control character (text pasted from a word processor may): delete it, or type the text again";
+            return Some((message.to_string(), at));
+        }
     }
     if message.starts_with("invalid basic string") {
         let message = "this text has no closing `\"`: end it on the same line, or write text of several lines between \"\"\" and \"\"\"";
@@ -393,6 +411,16 @@ mod tests {
             error.message.contains("write a straight quote as \\\""),
             "{error}"
         );
+
+        let missing_comma = "sources = [\n  \"a\"\n  \"b\",\n]\n";
+        let error = syntax_error(missing_comma);
+        assert_eq!((error.line, error.column), (Some(2), Some(6)), "{error}");
+        assert!(error.message.contains("a comma is missing"), "{error}");
+
+        for pasted in ["text = \"a\u{b}b\"\n", "body = \"\"\"a\u{c}b\"\"\"\n"] {
+            let error = syntax_error(pasted);
+            assert!(error.message.contains("control character"), "{error}");
+        }
 
         let error = syntax_error("date = 2025-3-11\n");
         assert!(

@@ -284,7 +284,7 @@ impl Site {
         // The sitemap and feed need only front matter: write them beside the pages.
         let (pages, feeds) = rayon::join(
             || self.write_pages(prepared, &all, sink),
-            || self.write_feeds(sink),
+            || self.write_feeds(&prepared.summaries, sink),
         );
         diagnostics.take(pages);
         diagnostics.take(self.render_not_found(&prepared.shared, sink));
@@ -503,6 +503,7 @@ impl Site {
                     .as_ref()
                     .is_some_and(|p| p.get_ref().trim_start_matches("@/") == page.key)
             })
+            // Validation holds corrections to whole days.
             .filter_map(|c| match c.date {
                 FuzzyDate::Day(day) => Some(DateInfo::from_day(day)),
                 _ => None,
@@ -640,10 +641,14 @@ impl Site {
     }
 
     /// The sitemap, robots.txt and feed, those site.toml asks for.
-    fn write_feeds(&self, sink: &dyn Sink) -> Result<()> {
+    /// The sitemap, robots.txt and the feed, from the pages' summaries (in
+    /// the order of `self.content.pages`).
+    fn write_feeds(&self, summaries: &[PageSummary], sink: &dyn Sink) -> Result<()> {
         let config = &self.config;
+        // A draft, built only to preview it, is announced nowhere.
+        let published: Vec<&PageSummary> = summaries.iter().filter(|s| !s.draft).collect();
         if config.generate_sitemap {
-            sink.emit(Path::new("sitemap.xml"), self.sitemap().as_bytes())?;
+            sink.emit(Path::new("sitemap.xml"), sitemap(&published).as_bytes())?;
         }
         if config.generate_robots_txt {
             let mut robots = String::from("User-agent: *\nAllow: /\n");
@@ -653,49 +658,22 @@ impl Site {
             sink.emit(Path::new("robots.txt"), robots.as_bytes())?;
         }
         if config.generate_feed {
-            sink.emit(Path::new("atom.xml"), self.atom_feed().as_bytes())?;
+            sink.emit(Path::new("atom.xml"), self.atom_feed(&published).as_bytes())?;
         }
         Ok(())
     }
 
-    fn sitemap(&self) -> String {
-        let mut sitemap = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for page in self.content.pages.iter().filter(|p| !p.front.draft) {
-            sitemap.push_str("<url><loc>");
-            sitemap.push_str(&output::xml_escape(&self.config.permalink(&page.path)));
-            sitemap.push_str("</loc>");
-            if let Some(date) = self
-                .last_updated(page)
-                .or_else(|| page.front.date.and_then(DateInfo::from_toml))
-            {
-                sitemap.push_str(&format!("<lastmod>{}</lastmod>", date.datetime));
-            }
-            sitemap.push_str("</url>\n");
-        }
-        sitemap.push_str("</urlset>\n");
-        sitemap
-    }
-
-    /// An Atom feed of the dated pages, newest first.
-    fn atom_feed(&self) -> String {
-        let mut dated: Vec<(&Page, DateInfo)> = self
-            .content
-            .pages
+    /// An Atom feed of the dated pages, most recently changed first.
+    fn atom_feed(&self, pages: &[&PageSummary]) -> String {
+        let mut dated: Vec<(&PageSummary, &DateInfo, &DateInfo)> = pages
             .iter()
-            .filter(|p| !p.front.draft)
-            .filter_map(|p| {
-                let changed = self
-                    .last_updated(p)
-                    .or_else(|| p.front.date.and_then(DateInfo::from_toml))?;
-                Some((p, changed))
+            .filter_map(|s| {
+                let published = s.date.as_ref()?;
+                Some((*s, published, s.updated.as_ref().unwrap_or(published)))
             })
             .collect();
-        dated.sort_by(|a, b| b.1.datetime.cmp(&a.1.datetime).then(a.0.key.cmp(&b.0.key)));
-        let updated = dated
-            .first()
-            .map_or_else(|| "1970-01-01".to_string(), |d| d.1.datetime.clone());
+        dated.sort_by(|a, b| b.2.datetime.cmp(&a.2.datetime).then(a.0.key.cmp(&b.0.key)));
+        let updated = dated.first().map_or("1970-01-01", |d| &d.2.datetime);
         let esc = output::xml_escape;
         let mut feed = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<subtitle>{}</subtitle>\n<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{updated}T00:00:00Z</updated>\n<author><name>{}</name></author>\n",
@@ -707,19 +685,14 @@ impl Site {
             esc(&self.config.base_url),
             esc(&self.config.title),
         );
-        for (page, date) in dated {
-            let link = esc(&self.config.permalink(&page.path));
-            let published = page
-                .front
-                .date
-                .and_then(DateInfo::from_toml)
-                .unwrap_or_else(|| date.clone());
+        for (page, published, changed) in dated {
+            let link = esc(&page.permalink);
             feed.push_str(&format!(
                 "<entry><title>{}</title><link href=\"{link}\"/><id>{link}</id><published>{}T00:00:00Z</published><updated>{}T00:00:00Z</updated><summary>{}</summary></entry>\n",
-                esc(&self.typeset(&page.front.title)),
+                esc(&page.title),
                 published.datetime,
-                date.datetime,
-                esc(&self.typeset(page.front.description.as_deref().unwrap_or_default())),
+                changed.datetime,
+                esc(&page.description),
             ));
         }
         feed.push_str("</feed>\n");
@@ -1012,6 +985,24 @@ struct PageSummary {
     /// serialize each summary three times.
     #[serde(skip)]
     value: Value,
+}
+
+/// sitemap.xml: every page, with the date it last changed.
+fn sitemap(pages: &[&PageSummary]) -> String {
+    let mut sitemap = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages {
+        sitemap.push_str("<url><loc>");
+        sitemap.push_str(&output::xml_escape(&page.permalink));
+        sitemap.push_str("</loc>");
+        if let Some(date) = page.updated.as_ref().or(page.date.as_ref()) {
+            sitemap.push_str(&format!("<lastmod>{}</lastmod>", date.datetime));
+        }
+        sitemap.push_str("</url>\n");
+    }
+    sitemap.push_str("</urlset>\n");
+    sitemap
 }
 
 fn values_of(summaries: &[&PageSummary]) -> Vec<Value> {

@@ -195,13 +195,17 @@ impl DataFile {
         Diagnostic::error(&self.path, message).at_offset(&self.text, offset)
     }
 
-    /// Where the value of `key` is written in the entry that holds `offset`
-    /// (after it, before the next `[[…]]`), for a field kept without its place.
+    /// Where the value of `key` is written in the entry (`[[…]]`) that holds
+    /// `offset`, for a field kept without its place.
     fn value_in_entry(&self, offset: usize, key: &str) -> Option<usize> {
-        let mut at = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let header = self.text[..offset]
+            .match_indices("\n[")
+            .last()
+            .map_or(0, |(i, _)| i + 1);
+        let mut at = header;
         for line in self.text[at..].split_inclusive('\n') {
             let trimmed = line.trim_start();
-            if at > offset && trimmed.starts_with('[') {
+            if at > header && trimmed.starts_with('[') {
                 return None;
             }
             if let Some(value) = trimmed
@@ -395,6 +399,17 @@ impl Story {
             }
         }
         for correction in &self.corrections {
+            if !matches!(correction.date, FuzzyDate::Day(_)) {
+                let entry = correction.text.span().start;
+                let at = self.corrections_file.value_in_entry(entry, "date");
+                d.push(self.corrections_file.error_at(
+                    at.unwrap_or(entry),
+                    format!(
+                        "a correction is dated to the day it was made, as date = \"2025-07-04\", not \"{}\"",
+                        correction.date.machine()
+                    ),
+                ));
+            }
             if let Some(page) = &correction.page
                 && !page_exists(page.get_ref().trim_start_matches("@/"))
             {
@@ -555,16 +570,32 @@ fn syntax_errors_by_part(text: &str, first: toml::de::Error) -> Vec<toml::de::Er
     errors
 }
 
-/// Where the first line at or after `from` that starts a table (`[[event]]`,
-/// `[extra]`) begins.
+/// Where the first line at or after `from` that starts a table of the file's
+/// top level (`[[event]]`, not `[[quote.variant]]`, which belongs to the
+/// entry before it) begins.
 fn table_header_from(text: &str, from: usize) -> Option<usize> {
+    let is_header = |line: &str| {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        let name = line
+            .strip_prefix("[[")
+            .and_then(|l| l.strip_suffix("]]"))
+            .or_else(|| line.strip_prefix('[').and_then(|l| l.strip_suffix(']')));
+        name.is_some_and(|name| {
+            let name = name.trim();
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+    };
+    // From the start of the line after `from`, unless `from` starts one.
     let mut at = match from {
         0 => 0,
         _ if text.as_bytes().get(from - 1) == Some(&b'\n') => from,
         _ => from + text.get(from..)?.find('\n')? + 1,
     };
     for line in text.get(at..)?.split_inclusive('\n') {
-        if line.trim_start().starts_with('[') {
+        if is_header(line) {
             return Some(at);
         }
         at += line.len();

@@ -735,3 +735,50 @@ fn every_mistake_in_one_entry_is_reported_at_once() {
     );
     assert!(date < colour, "in the order they are written: {stderr}");
 }
+
+/// After a syntax error, reading starts again at the next entry: not at a
+/// line of a text that happens to start with `[`, nor at an entry's
+/// `[[quote.variant]]`, either of which would report mistakes not made.
+#[test]
+fn syntax_errors_after_the_first_are_real_ones() {
+    let broken = TIMELINE.replace(
+        "title = \"The fourth\"\nbody = \"On the fourth.\"",
+        "title = \"The fourth\nbody = \"\"\"\n[The minutes](https://example.org/m) say so.\n\"\"\"",
+    );
+    assert_ne!(broken, TIMELINE);
+    let site = story_site().file("content/data/timeline.toml", &broken);
+    let run = site.build().fails_with(&["no closing `\"`"]);
+    assert!(run.stderr().contains("1 error"), "{}", run.stderr());
+
+    let quotes = QUOTES.replace(
+        "text = \"We are <partners> & friends.\"",
+        "text = \"We are partners",
+    );
+    assert_ne!(quotes, QUOTES);
+    let site = story_site().file("content/data/quotes.toml", &quotes);
+    let run = site.build().fails_with(&["no closing `\"`"]);
+    assert!(run.stderr().contains("1 error"), "{}", run.stderr());
+}
+
+/// Corrections are dated to the day, which is what dates a page's update.
+#[test]
+fn a_correction_needs_its_day() {
+    let corrections = "[[entry]]\ndate = \"2025-08\"\nkind = \"correction\"\npage = \"timeline.md\"\ntext = \"Fixed.\"\n";
+    let site = story_site().file("content/data/corrections.toml", corrections);
+    site.build().fails_with(&[
+        "content/data/corrections.toml:2:8: error: a correction is dated to the day it was made",
+    ]);
+}
+
+/// A page with no date stays out of the feed, even when a correction names it.
+#[test]
+fn an_undated_page_stays_out_of_the_feed() {
+    let corrections = "[[entry]]\ndate = \"2025-08-09\"\nkind = \"correction\"\npage = \"timeline.md\"\ntext = \"Fixed.\"\n";
+    let site = story_site().file("content/data/corrections.toml", corrections);
+    site.build().ok();
+    assert!(!site.read("atom.xml").contains("/timeline/"));
+    assert!(
+        site.read("sitemap.xml")
+            .contains("/timeline/</loc><lastmod>2025-08-09</lastmod>")
+    );
+}
