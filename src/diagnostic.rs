@@ -295,13 +295,12 @@ fn syntax_in_plain_words(message: &str, text: &str, at: usize) -> Option<(String
         let message = "a date is written year-month-day, with two digits for the month and the day, as 2025-03-11 (or in quotes, \"2025-03\", \"late 2025-03\")";
         return Some((message.to_string(), at));
     }
-    if message.starts_with("invalid basic string")
-        || message.starts_with("invalid multi-line basic string")
-    {
-        if !message.ends_with("expected `\"`") {
-            let message = "this text holds an invisible control character (text pasted from a word processor may): delete it, or type the text again";
-            return Some((message.to_string(), at));
-        }
+    // A string broken by something other than its end: a control character.
+    let is_string = message.starts_with("invalid basic string")
+        || message.starts_with("invalid multi-line basic string");
+    if is_string && !message.ends_with("expected `\"`") {
+        let message = "this text holds an invisible control character (text pasted from a word processor may): delete it, or type the text again";
+        return Some((message.to_string(), at));
     }
     if message.starts_with("invalid basic string") {
         let message = "this text has no closing `\"`: end it on the same line, or write text of several lines between \"\"\" and \"\"\"";
