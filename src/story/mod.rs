@@ -496,38 +496,15 @@ fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<tom
     }
     let mut errors: Vec<toml::de::Error> = read(rest).err().into_iter().collect();
     for (key, span, entries) in lists {
-        for mut entry in entries {
-            // serde stops at an entry's first bad field too: set that field
-            // aside and read the entry again, for the next one. A field set
-            // aside is then missing, which says nothing new.
-            let mut set_aside = Vec::new();
-            loop {
+        for entry in entries {
+            // Each entry alone, in a file of its own.
+            let read_entry = |entry: &Spanned<DeValue<'_>>| {
                 let mut alone = DeTable::new();
                 let list = DeValue::Array(std::iter::once(entry.clone()).collect());
                 alone.insert(key.clone(), Spanned::new(span.clone(), list));
-                let Err(error) = read(alone) else { break };
-                if set_aside
-                    .iter()
-                    .any(|k| error.message() == format!("missing field `{k}`"))
-                {
-                    break;
-                }
-                let bad_field = match (error.span(), entry.get_mut()) {
-                    (Some(at), DeValue::Table(fields)) => fields
-                        .iter()
-                        .find(|(name, value)| {
-                            name.span().contains(&at.start) || value.span().contains(&at.start)
-                        })
-                        .map(|(name, _)| name.clone()),
-                    _ => None,
-                };
-                errors.push(error);
-                let (Some(name), DeValue::Table(fields)) = (bad_field, entry.get_mut()) else {
-                    break;
-                };
-                fields.remove(&name);
-                set_aside.push(name.into_inner().into_owned());
-            }
+                read(alone).err()
+            };
+            errors.extend(entry_errors(entry, read_entry));
         }
     }
     // In the order they are written; a list under a wrong name fails alike
@@ -538,6 +515,70 @@ fn parse_data<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Vec<tom
         errors.push(first_error);
     }
     Err(errors)
+}
+
+/// Every mistake in one data entry, read by `read` (which gives its first).
+/// serde stops at an entry's first bad field: that field is set aside and
+/// the entry read again, for the next one. A field set aside is then
+/// missing; a value that reads stands in for it, to learn whether another
+/// field is missing too.
+fn entry_errors<'a>(
+    mut entry: Spanned<toml::de::DeValue<'a>>,
+    read: impl Fn(&Spanned<toml::de::DeValue<'a>>) -> Option<toml::de::Error>,
+) -> Vec<toml::de::Error> {
+    use toml::de::DeValue;
+    let mut errors = Vec::new();
+    let mut set_aside: Vec<Spanned<std::borrow::Cow<'a, str>>> = Vec::new();
+    let mut standing_in: Option<(Spanned<std::borrow::Cow<'a, str>>, usize)> = None;
+    while let Some(error) = read(&entry) {
+        let DeValue::Table(fields) = entry.get_mut() else {
+            errors.push(error);
+            break;
+        };
+        let now_missing = set_aside
+            .iter()
+            .find(|name| error.message() == format!("missing field `{}`", name.get_ref()))
+            .cloned();
+        let stand_in_failed = standing_in
+            .as_ref()
+            .is_some_and(|(name, _)| error.span().is_some_and(|at| at.start == name.span().start));
+        if now_missing.is_some() || stand_in_failed {
+            if let Some(name) = now_missing {
+                standing_in = Some((name, 0));
+            }
+            let Some((name, tried)) = standing_in.as_mut() else {
+                break;
+            };
+            let Some(value) = stand_in(*tried) else { break };
+            *tried += 1;
+            fields.insert(name.clone(), Spanned::new(name.span(), value));
+            continue;
+        }
+        let bad_field = error.span().and_then(|at| {
+            fields
+                .iter()
+                .find(|(name, value)| {
+                    name.span().contains(&at.start) || value.span().contains(&at.start)
+                })
+                .map(|(name, _)| name.clone())
+        });
+        errors.push(error);
+        let Some(name) = bad_field else { break };
+        fields.remove(&name);
+        set_aside.push(name);
+    }
+    errors
+}
+
+/// The `n`th value to try in place of a field set aside: one of them reads
+/// as any of the story's dates, texts and lists.
+fn stand_in(n: usize) -> Option<toml::de::DeValue<'static>> {
+    use toml::de::{DeArray, DeValue};
+    match n {
+        0 => Some(DeValue::String("2025".into())),
+        1 => Some(DeValue::Array(DeArray::new())),
+        _ => None,
+    }
 }
 
 /// A data file's syntax errors, one a part at most. After a mistake, toml

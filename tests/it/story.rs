@@ -734,6 +734,19 @@ fn every_mistake_in_one_entry_is_reported_at_once() {
         stderr.find("colour").unwrap(),
     );
     assert!(date < colour, "in the order they are written: {stderr}");
+
+    // A bad field set aside does not hide a field that is missing.
+    let broken = TIMELINE.replace(
+        "date = \"2025-07-04\"\nphase = \"all\"\ntitle = \"The fourth\"\nbody = \"On the fourth.\"\nsources = [\"wire\", \"blog\"]",
+        "date = \"March 2025\"\nphase = \"all\"\ntitle = \"The fourth\"\nbody = \"On the fourth.\"",
+    );
+    assert_ne!(broken, TIMELINE);
+    let site = site.file("content/data/timeline.toml", &broken);
+    let run = site.build().fails_with(&[
+        "cannot read the date \"March 2025\"",
+        "`sources` is missing here",
+    ]);
+    assert!(run.stderr().contains("2 errors"), "{}", run.stderr());
 }
 
 /// After a syntax error, reading starts again at the next entry: not at a
