@@ -38,10 +38,10 @@ struct Problem {
     written: String,
     /// Which of the places `written` appears it is at.
     at: Occurrence,
-    /// How the mistake looks in Markdown, looked for in the page first (at
-    /// its own occurrence): `[](` for a link without text, whose address
-    /// alone may be that of a good link before it.
-    in_markdown: Option<(&'static str, usize)>,
+    /// How the mistake looks in Markdown, looked for in the page first:
+    /// `[](` for a link without text, whose address alone may be that of a
+    /// good link before it.
+    in_markdown: Option<&'static str>,
 }
 
 /// Which of several places the same text is written a problem is at: an
@@ -290,6 +290,7 @@ fn check_page(
             .unwrap_or_else(|| Diagnostic::error(source, message))
     };
     let mut diagnostics = Vec::new();
+    let mut markdown_forms: Option<Vec<usize>> = None;
     for problem in &facts.problems {
         // An id used twice because a heading's words make one the theme
         // uses (`## Main`): the heading is the one to change.
@@ -303,12 +304,31 @@ fn check_page(
             diagnostics.push(Diagnostic::error(source, message).at_offset(page_text(), at));
             continue;
         }
-        if let Some((form, nth)) = problem.in_markdown {
+        if let Some(form) = problem.in_markdown {
             let text = page_text();
             let body = front_matter::body_offset(text);
-            if let Some((at, _)) = text[body..].match_indices(form).nth(nth) {
+            // Where the page writes the form (`[](` but not `![](`), each
+            // place taken by one problem, in order.
+            let places = markdown_forms.get_or_insert_with(|| {
+                text[body..]
+                    .match_indices(form)
+                    .map(|(i, _)| body + i)
+                    .filter(|&i| !text[..i].ends_with('!'))
+                    .collect()
+            });
+            // With the address as written, if it was not rewritten
+            // (`[](https://…)`); an address written elsewhere in the page is
+            // raw HTML's, found below; else the next place in order.
+            let exact = format!("{form}{}", problem.written);
+            let taken = match places.iter().position(|&i| text[i..].starts_with(&exact)) {
+                Some(n) => Some(places.remove(n)),
+                None if text[body..].contains(problem.written.as_str()) => None,
+                None if !places.is_empty() => Some(places.remove(0)),
+                None => None,
+            };
+            if let Some(at) = taken {
                 let diagnostic = Diagnostic::error(source, problem.message.clone());
-                diagnostics.push(diagnostic.at_offset(text, body + at));
+                diagnostics.push(diagnostic.at_offset(text, at));
                 continue;
             }
         }
@@ -623,7 +643,6 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
     // The images so far: an image without alt text may share its file with
     // one that has it, and is located at its own use.
     let mut images: Vec<String> = Vec::new();
-    let mut links_without_text = 0;
     let mut tokens = html::Tokens::new(bytes);
     while let Some(token) = tokens.next() {
         match token {
@@ -696,10 +715,9 @@ fn scan_html(bytes: &[u8], base_url: &str) -> HtmlFacts {
                         "the link to {href:?} has no text: a screen reader would announce nothing"
                     );
                     facts.problems.push(Problem {
-                        in_markdown: Some(("[](", links_without_text)),
+                        in_markdown: Some("[]("),
                         ..Problem::new(message, &href)
                     });
-                    links_without_text += 1;
                 }
             }
             Token::EndTag(_) => {}

@@ -213,3 +213,26 @@ fn a_problem_is_located_at_its_own_use_not_at_a_good_one_before_it() {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
 }
+
+/// A link without text in raw HTML, before one in Markdown, is located at its
+/// own tag; an image without alt text does not count as an empty link.
+#[test]
+fn links_without_text_are_told_apart() {
+    let site = SiteTest::new()
+        .page(
+            "a.md",
+            "title = \"A\"",
+            "![A map](map.png)\n\n<a href=\"https://a.example.org/\"></a>\n\nSee [](https://b.example.org/).\n\nAnd [](@/b.md).\n",
+        )
+        .page("b.md", "title = \"B\"", "B")
+        .file("content/map.png", "not really a png");
+    let out = site.run(&["check"]).stdout();
+    for expected in [
+        "content/a.md:6:10: error: the link to \"https://a.example.org/\" has no text",
+        "content/a.md:8:5: error: the link to \"https://b.example.org/\" has no text",
+        "content/a.md:10:5: error: the link to \"/b/\" has no text",
+        "3 errors",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
