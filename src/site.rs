@@ -1019,12 +1019,12 @@ fn sort_summaries_by(pages: &mut [&PageSummary], sort_by: Option<SortBy>) {
         None => sort_summaries(pages),
         // Reversed for newest first, which also puts undated pages (`None`) last.
         Some(SortBy::Date) => {
-            pages.sort_by(|a, b| date(b).cmp(&date(a)).then_with(|| a.title.cmp(&b.title)))
+            pages.sort_by(|a, b| date(b).cmp(&date(a)).then_with(|| by_title(a, b)))
         }
         Some(SortBy::Weight) => {
-            pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)))
+            pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| by_title(a, b)))
         }
-        Some(SortBy::Title) => pages.sort_by(|a, b| a.title.cmp(&b.title)),
+        Some(SortBy::Title) => pages.sort_by(|a, b| by_title(a, b)),
     }
 }
 
@@ -1038,8 +1038,22 @@ fn sort_summaries(pages: &mut [&PageSummary]) {
                     .map(|d| &d.datetime)
                     .cmp(&a.date.as_ref().map(|d| &d.datetime))
             })
-            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| by_title(a, b))
     });
+}
+
+/// Titles in the order a reader looks for them: by their words, whatever
+/// their case and any opening quote mark (`“Quoted”` among the Qs).
+fn by_title(a: &PageSummary, b: &PageSummary) -> std::cmp::Ordering {
+    fn words(title: &str) -> impl Iterator<Item = char> + '_ {
+        title
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .chars()
+            .flat_map(char::to_lowercase)
+    }
+    words(&a.title)
+        .cmp(words(&b.title))
+        .then_with(|| a.title.cmp(&b.title))
 }
 
 /// What `page` holds for templates besides its summary and, for a section, `pages`.

@@ -247,12 +247,15 @@ impl Story {
         .into_iter()
     }
 
-    /// Gives the plain-text fields readers see (titles, quotes, notes) the
+    /// Gives the plain-text fields readers see (titles, quotes, names, notes) the
     /// typographer's punctuation that Markdown fields get with
     /// `smart_punctuation`, so a quote typed with `'` reads like the event
     /// beside it. Only quotes, dashes and dots change, never a word.
     pub fn smarten_punctuation(&mut self) {
-        let titles = self.sources.iter_mut().map(|s| &mut s.title);
+        let titles = self
+            .sources
+            .iter_mut()
+            .flat_map(|s| [&mut s.title, &mut s.outlet]);
         let titles = titles.chain(self.phases.iter_mut().map(|p| &mut p.title));
         let titles = titles.chain(self.events.iter_mut().map(|e| &mut e.title));
         let quotes = self.quotes.iter_mut().flat_map(|q| {
@@ -260,7 +263,15 @@ impl Story {
                 .variant
                 .iter_mut()
                 .flat_map(|v| [&mut v.text, &mut v.note]);
-            std::iter::once(&mut q.text).chain(variants)
+            [
+                &mut q.text,
+                &mut q.speaker,
+                &mut q.role,
+                &mut q.organisation,
+                &mut q.place,
+            ]
+            .into_iter()
+            .chain(variants)
         });
         for text in titles.chain(quotes) {
             *text = crate::markdown::smart_punctuation(text);

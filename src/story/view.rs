@@ -382,7 +382,8 @@ impl StoryView {
         let mut organisations: BTreeMap<String, QuoteGroup> = BTreeMap::new();
         let mut unaffiliated = Vec::new();
         for quote in &quotes {
-            if quote.organisation.trim().is_empty() {
+            // No organisation, or one written without a letter or digit.
+            if quote.organisation_id == NO_ORGANISATION {
                 unaffiliated.push(quote.clone());
                 continue;
             }

@@ -399,10 +399,10 @@ fn sections_list_their_pages_in_the_order_they_ask_for() {
                 "title = \"Charlie\"\ndate = 2025-07-01\nweight = 1",
                 "",
             )
-            .page("news/b.md", "title = \"Alpha\"\nweight = 3", "")
+            .page("news/b.md", "title = \"alpha\"\nweight = 3", "")
             .page(
                 "news/c.md",
-                "title = \"Bravo\"\ndate = 2025-09-01\nweight = 2",
+                "title = \"'Bravo'\"\ndate = 2025-09-01\nweight = 2",
                 "",
             );
         site.build().ok();
@@ -420,6 +420,7 @@ fn sections_list_their_pages_in_the_order_they_ask_for() {
         section("sort_by = \"weight\""),
         ["/news/a/", "/news/c/", "/news/b/"]
     );
+    // By the words, whatever their case or an opening quote mark.
     assert_eq!(
         section("sort_by = \"title\""),
         ["/news/b/", "/news/c/", "/news/a/"]

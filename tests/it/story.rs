@@ -406,6 +406,10 @@ fn plain_text_fields_get_the_smart_punctuation_markdown_gets() {
     let quotes = site.read("quotes/index.html");
     assert!(quotes.contains("It’s “the” job – apply…"), "{quotes}");
     assert!(
+        quotes.contains("County Sheriff’s Office") && !quotes.contains("Sheriff's"),
+        "names too: {quotes}"
+    );
+    assert!(
         site.read("timeline/index.html")
             .contains("The sheriff’s ‘fourth’"),
         "event titles too"
@@ -623,6 +627,19 @@ fn quotes_without_an_organisation_are_grouped_as_such() {
     assert!(groups.windows(2).all(|w| w[0] < w[1]), "{groups:?}");
     assert!(html.contains("<option value=no-organisation>No organisation named"));
     assert!(html.contains("data-organisation=no-organisation"));
+
+    // An organisation written without a letter or a digit is none.
+    let dash = resident.replace("stance = ", "organisation = \"—\"\nstance = ");
+    let site = site.file(
+        "content/data/quotes.toml",
+        &format!(
+            "{QUOTES}{resident}{}",
+            dash.replace("\"resident\"", "\"dash\"")
+        ),
+    );
+    site.build().ok();
+    let html = site.read("quotes/index.html");
+    assert_eq!(html.matches("id=org-no-organisation").count(), 1, "{html}");
 }
 
 /// A correction that names a page dates the page's "Updated" notice, its
