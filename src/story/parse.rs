@@ -113,12 +113,15 @@ fn entry_errors<'a>(
 }
 
 /// The `n`th value to try in place of a field set aside: one of them reads
-/// as any of the story's dates, texts and lists.
+/// as any of the story's dates, texts, lists and kinds (`stance`, `kind`).
 fn stand_in(n: usize) -> Option<toml::de::DeValue<'static>> {
     use toml::de::{DeArray, DeValue};
     match n {
         0 => Some(DeValue::String("2025".into())),
         1 => Some(DeValue::Array(DeArray::new())),
+        2 => Some(DeValue::String("neutral".into())),
+        3 => Some(DeValue::String("report".into())),
+        4 => Some(DeValue::String("correction".into())),
         _ => None,
     }
 }

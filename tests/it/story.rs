@@ -766,6 +766,23 @@ fn every_mistake_in_one_entry_is_reported_at_once() {
     assert!(run.stderr().contains("2 errors"), "{}", run.stderr());
 }
 
+/// A wrong word where one of a few is allowed (a stance) does not hide the
+/// entry's other mistakes either.
+#[test]
+fn a_wrong_stance_does_not_hide_a_missing_field() {
+    let broken = QUOTES.replace(
+        "stance = \"official\"\ndate = \"2025-08\"\nsources = [\"wire\"]",
+        "stance = \"angry\"\ndate = \"2025-08\"",
+    );
+    assert_ne!(broken, QUOTES);
+    let site = story_site().file("content/data/quotes.toml", &broken);
+    let run = site.build().fails_with(&[
+        "\"angry\" is not a value known here",
+        "`sources` is missing here",
+    ]);
+    assert!(run.stderr().contains("2 errors"), "{}", run.stderr());
+}
+
 /// After a syntax error, reading starts again at the next entry: not at a
 /// line of a text that happens to start with `[`, nor at an entry's
 /// `[[quote.variant]]`, either of which would report mistakes not made.
