@@ -178,7 +178,15 @@ fn table_header_from(text: &str, from: usize) -> Option<usize> {
     let mut at = match from {
         0 => 0,
         _ if text.as_bytes().get(from - 1) == Some(&b'\n') => from,
-        _ => from + text.get(from..)?.find('\n')? + 1,
+        // By bytes: `from` may fall inside a character.
+        _ => {
+            from + text
+                .as_bytes()
+                .get(from..)?
+                .iter()
+                .position(|&b| b == b'\n')?
+                + 1
+        }
     };
     for line in text.get(at..)?.split_inclusive('\n') {
         if is_header(line) {
@@ -187,4 +195,67 @@ fn table_header_from(text: &str, from: usize) -> Option<usize> {
         at += line.len();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Entries {
+        #[serde(default)]
+        event: Vec<Entry>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Entry {
+        id: String,
+        title: String,
+        sources: Vec<String>,
+    }
+
+    const GOOD: &str = "[[event]]\nid = \"café\"\ntitle = \"Qué “pasó”\"\nsources = [\"a\", \"b\"]\n\n[[event]]\nid = \"b\"\ntitle = \"\"\"Two\nlines é\"\"\"\nsources = []\n";
+
+    /// Whatever an editor's typing breaks, reading never panics, and every
+    /// mistake is placed inside the file.
+    #[test]
+    fn broken_files_are_read_without_panics() {
+        assert!(file::<Entries>(GOOD).is_ok());
+        let inserts = ["\"", "[", "]", "\n", "é", "=", "\"\"\"", ",", "[[event]]\n"];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2000 {
+            let mut text = GOOD.to_string();
+            for _ in 0..1 + next() % 3 {
+                let boundaries: Vec<usize> = (0..=text.len())
+                    .filter(|&i| text.is_char_boundary(i))
+                    .collect();
+                let at = boundaries[(next() % boundaries.len() as u64) as usize];
+                if next() % 2 == 0 {
+                    text.insert_str(at, inserts[(next() % inserts.len() as u64) as usize]);
+                } else if let Some(c) = text[at..].chars().next() {
+                    text.replace_range(at..at + c.len_utf8(), "");
+                }
+            }
+            if let Err(errors) = file::<Entries>(&text) {
+                assert!(!errors.is_empty(), "{text:?}");
+                for e in errors {
+                    let span = e.span().unwrap_or(0..0);
+                    assert!(span.end <= text.len(), "{text:?}: {e}");
+                    // And saying it in plain words places it in the file too.
+                    let said =
+                        crate::diagnostic::from_toml(std::path::Path::new("x.toml"), &text, 0, &e);
+                    assert!(said.line.is_some(), "{text:?}: {said}");
+                }
+            }
+        }
+    }
 }
