@@ -16,7 +16,7 @@ static THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 pub fn run(args: &InitArgs) -> Result<()> {
     create(&args.dir)?;
     println!(
-        "Created a new story site in {dir}\n\nNext:\n  cd {dir}\n  broadside serve     # preview it while you edit\n  broadside build     # write the site to public/",
+        "Created a new story site in {dir}\n\nNext:\n  cd {dir}\n  broadside serve     # preview it while you edit\n  broadside build     # write the site to public/\n\nBefore you publish, in site.toml: base_url (where the site will live), and in\n[extra] publisher and corrections_email (where readers report errors); a\npicture for link previews at static/share.png; and your story in place of\nthe example in content/.",
         dir = args.dir.display()
     );
     Ok(())
