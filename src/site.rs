@@ -206,24 +206,24 @@ impl Site {
                 diagnostics.take(result);
             }
         }
-        let page_citations: Vec<(String, String, Vec<String>)> = self
+        // Pages as listings show them: the sources page names its citing
+        // pages, and corrections the pages they concern, the same way.
+        let summaries: Vec<PageSummary> = self
             .content
             .pages
+            .par_iter()
+            .with_max_len(crate::PAGES_PER_TASK)
+            .map(|p| self.summary(p))
+            .collect();
+        let page_citations: Vec<(String, String, Vec<String>)> = summaries
             .iter()
             .zip(&citations)
             .filter(|(_, c)| !c.is_empty())
-            .map(|(p, c)| {
-                (
-                    self.typeset(&p.front.title),
-                    self.config.link(&p.path),
-                    c.clone(),
-                )
-            })
+            .map(|(s, c)| (s.title.clone(), s.link.clone(), c.clone()))
             .collect();
         let page_lookup = |key: &str| {
-            self.content
-                .get(key)
-                .map(|p| (self.typeset(&p.front.title), self.config.link(&p.path)))
+            let summary = &summaries[self.content.index_of(key)?];
+            Some((summary.title.clone(), summary.link.clone()))
         };
         // Every data field (events, quotes, then phases and corrections here)
         // is rendered before the build stops, so all their problems show at once.
@@ -254,13 +254,6 @@ impl Site {
                 );
             }
         }
-        let summaries: Vec<PageSummary> = self
-            .content
-            .pages
-            .par_iter()
-            .with_max_len(crate::PAGES_PER_TASK)
-            .map(|p| self.summary(p))
-            .collect();
         let shared = SharedContext {
             config: Value::from_serializable(&self.config),
             site: self.site_value(&summaries),
@@ -640,9 +633,8 @@ impl Site {
         }
     }
 
-    /// The sitemap, robots.txt and feed, those site.toml asks for.
-    /// The sitemap, robots.txt and the feed, from the pages' summaries (in
-    /// the order of `self.content.pages`).
+    /// The sitemap, robots.txt and feed, those site.toml asks for, from the
+    /// pages' summaries (in the order of `self.content.pages`).
     fn write_feeds(&self, summaries: &[PageSummary], sink: &dyn Sink) -> Result<()> {
         let config = &self.config;
         // A draft, built only to preview it, is announced nowhere.
