@@ -225,22 +225,16 @@ mod tests {
     fn broken_files_are_read_without_panics() {
         assert!(file::<Entries>(GOOD).is_ok());
         let inserts = ["\"", "[", "]", "\n", "é", "=", "\"\"\"", ",", "[[event]]\n"];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = fastrand::Rng::with_seed(0x9e37_79b9_7f4a_7c15);
         for _ in 0..2000 {
             let mut text = GOOD.to_string();
-            for _ in 0..1 + next() % 3 {
+            for _ in 0..rng.usize(1..=3) {
                 let boundaries: Vec<usize> = (0..=text.len())
                     .filter(|&i| text.is_char_boundary(i))
                     .collect();
-                let at = boundaries[(next() % boundaries.len() as u64) as usize];
-                if next() % 2 == 0 {
-                    text.insert_str(at, inserts[(next() % inserts.len() as u64) as usize]);
+                let at = boundaries[rng.usize(..boundaries.len())];
+                if rng.bool() {
+                    text.insert_str(at, inserts[rng.usize(..inserts.len())]);
                 } else if let Some(c) = text[at..].chars().next() {
                     text.replace_range(at..at + c.len_utf8(), "");
                 }
