@@ -153,9 +153,9 @@ fn every_error_is_reported_at_once() {
         .page("a.md", "title = \"A\"\nweight = ten", "")
         .page("b.md", "title = \"B\"", "[x](@/nowhere.md)")
         .page("c.md", "titl = \"C\"", "");
-    let run = site.build();
-    let run = run.fails_with(&["content/a.md:3:", "content/c.md:2:"]);
-    assert!(run.stderr().contains("2 errors"), "{}", run.stderr());
+    site.build()
+        .fails_with(&["content/a.md:3:", "content/c.md:2:"])
+        .with_errors(2);
 }
 
 #[test]

@@ -145,6 +145,18 @@ impl Run {
         assert!(!stderr.contains("panicked"), "{stderr}");
         self
     }
+
+    /// That the run counted `errors` errors, no more and no fewer.
+    #[track_caller]
+    pub fn with_errors(self, errors: usize) -> Run {
+        let count = match errors {
+            1 => "1 error,".to_string(),
+            n => format!("{n} errors,"),
+        };
+        let stderr = self.stderr();
+        assert!(stderr.contains(&count), "expected {count:?}:\n{stderr}");
+        self
+    }
 }
 
 pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
