@@ -28,7 +28,8 @@ const STACK_SIZE: usize = 512 * 1024 * 1024;
 /// as many pieces as threads and cuts further only when a thread steals, so
 /// a thread that started late (on the feeds) could sit idle while the other
 /// works through the last big piece alone; small pieces keep every core busy
-/// to the end.
+/// to the end. Rendering takes its pages in batches of this size, each
+/// batch one stage at a time (`Site::write_pages`).
 const PAGES_PER_TASK: usize = 8;
 
 /// `mi_option_purge_delay` in mimalloc v2's `mi_option_t` (mimalloc.h); the
