@@ -584,6 +584,7 @@ impl Site {
         Ok(name.to_string())
     }
 
+    /// The page's HTML from its template, not yet minified.
     fn render_page(
         &self,
         page: &Page,
