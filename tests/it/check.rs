@@ -15,8 +15,7 @@ fn check_reports_every_problem_located_and_writes_nothing() {
     let site = broken_site();
     let run = site.run(&["check"]);
     assert!(!run.output.status.success());
-    let out = run.stdout();
-    for expected in [
+    let run = run.prints(&[
         "content/a.md:6:23: error: the link \"/b/#part-two\" points to #part-two, which b/index.html does not have",
         "content/a.md:8:10: error: the image \"/chart.png\" has no alt text",
         "content/a.md:10:1: error: the link to \"/b/\" has no text",
@@ -25,9 +24,7 @@ fn check_reports_every_problem_located_and_writes_nothing() {
         "content/b.md:6:37: error: the link \"missing.pdf\" points to no page or file",
         "themes/default/static/style.css: error: the stylesheet refers to \"paper.png\"",
         "7 errors, 0 warnings",
-    ] {
-        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
-    }
+    ]);
     assert_eq!(
         run.stderr(),
         "",
@@ -92,11 +89,7 @@ fn story_problems_show_in_check_too() {
         crate::story::story_site().file("content/data/quotes.toml", "[[quote]]\nid = \"Bad Id\"\n");
     let run = site.run(&["check"]);
     assert!(!run.output.status.success());
-    assert!(
-        run.stdout().contains("content/data/quotes.toml:1:1"),
-        "{}",
-        run.stdout()
-    );
+    run.prints(&["content/data/quotes.toml:1:1"]);
 }
 
 #[test]
@@ -106,15 +99,10 @@ fn a_short_link_is_located_where_it_is_written_not_inside_a_word() {
         "title = \"A\"",
         "An experienced reader (see below).\n\n<img src=x alt=\"A chart\"> [jump](#s)\n",
     );
-    let out = site.run(&["check"]).stdout();
-    assert!(
-        out.contains("content/a.md:6:10: error: the link \"x\" points to no page or file"),
-        "{out}"
-    );
-    assert!(
-        out.contains("content/a.md:6:35: error: the link \"#s\" points to #s"),
-        "{out}"
-    );
+    site.run(&["check"]).prints(&[
+        "content/a.md:6:10: error: the link \"x\" points to no page or file",
+        "content/a.md:6:35: error: the link \"#s\" points to #s",
+    ]);
 }
 
 #[test]
@@ -141,12 +129,10 @@ fn a_link_outside_the_base_path_says_how_to_write_either_kind() {
             &SITE_TOML.replace("https://example.org/", "https://example.org/stories/ice/"),
         )
         .page("a.md", "title = \"A\"", "Back to [the newsroom](/news/).");
-    let out = site.run(&["check"]).stdout();
-    assert!(
-        out.contains("content/a.md:4:24: error: the link \"/news/\" leaves the site's base path /stories/ice/"),
-        "{out}"
-    );
-    assert!(out.contains("an @/ link to its file (@/timeline.md), for a page outside it the full address (https://example.org/news/)"), "{out}");
+    site.run(&["check"]).prints(&[
+        "content/a.md:4:24: error: the link \"/news/\" leaves the site's base path /stories/ice/",
+        "an @/ link to its file (@/timeline.md), for a page outside it the full address (https://example.org/news/)",
+    ]);
 }
 
 #[test]
@@ -162,15 +148,10 @@ fn a_missing_anchor_is_located_as_written_and_the_likely_one_named() {
             "title = \"A\"",
             "See [who](@/puente.md#quién-paga).\n\nAnd [who else](@/puente.md#quien-pagan).",
         );
-    let out = site.run(&["check"]).stdout();
-    assert!(
-        out.contains("content/a.md:4:23: error: the link \"/puente-que/#qui%C3%A9n-paga\" points to #quién-paga, which puente-que/index.html does not have: did you mean #quien-paga?"),
-        "{out}"
-    );
-    assert!(
-        out.contains("content/a.md:6:28: error: the link \"/puente-que/#quien-pagan\" points to #quien-pagan, which puente-que/index.html does not have: did you mean #quien-paga?"),
-        "{out}"
-    );
+    site.run(&["check"]).prints(&[
+        "content/a.md:4:23: error: the link \"/puente-que/#qui%C3%A9n-paga\" points to #quién-paga, which puente-que/index.html does not have: did you mean #quien-paga?",
+        "content/a.md:6:28: error: the link \"/puente-que/#quien-pagan\" points to #quien-pagan, which puente-que/index.html does not have: did you mean #quien-paga?",
+    ]);
 }
 
 #[test]
@@ -182,12 +163,10 @@ fn an_image_without_alt_is_located_at_its_own_use_of_a_file_shown_twice() {
             "![A map of the bridge](map.png)\n\nThe same map, again:\n\n<img src=\"map.png\">\n",
         )
         .file("content/a/map.png", "not really a png");
-    let out = site.run(&["check"]).stdout();
-    assert!(
-        out.contains("content/a/_index.md:8:11: error: the image \"map.png\" has no alt text"),
-        "{out}"
-    );
-    assert!(out.contains("1 error"), "{out}");
+    site.run(&["check"]).prints(&[
+        "content/a/_index.md:8:11: error: the image \"map.png\" has no alt text",
+        "1 error",
+    ]);
 }
 
 /// A link without text, and a raw HTML image of a file a Markdown image
@@ -203,15 +182,12 @@ fn a_problem_is_located_at_its_own_use_not_at_a_good_one_before_it() {
         )
         .page("b.md", "title = \"B\"", "B")
         .file("content/map.png", "not really a png");
-    let out = site.run(&["check"]).stdout();
-    for expected in [
+    site.run(&["check"]).prints(&[
         "content/a.md:6:8: error: the link to \"/b/\" has no text",
         // On /a/, `map.png` is /a/map.png; the Markdown image became /map.png.
         "content/a.md:8:11: error: the link \"map.png\" points to no page or file",
         "2 errors",
-    ] {
-        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
-    }
+    ]);
 }
 
 /// A link without text in raw HTML, before one in Markdown, is located at its
@@ -226,13 +202,10 @@ fn links_without_text_are_told_apart() {
         )
         .page("b.md", "title = \"B\"", "B")
         .file("content/map.png", "not really a png");
-    let out = site.run(&["check"]).stdout();
-    for expected in [
+    site.run(&["check"]).prints(&[
         "content/a.md:6:10: error: the link to \"https://a.example.org/\" has no text",
         "content/a.md:8:5: error: the link to \"https://b.example.org/\" has no text",
         "content/a.md:10:5: error: the link to \"/b/\" has no text",
         "3 errors",
-    ] {
-        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
-    }
+    ]);
 }

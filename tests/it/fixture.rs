@@ -146,6 +146,19 @@ impl Run {
         self
     }
 
+    /// That standard output, where `check` reports, holds each of `needles`.
+    #[track_caller]
+    pub fn prints(self, needles: &[&str]) -> Run {
+        let stdout = self.stdout();
+        for needle in needles {
+            assert!(
+                stdout.contains(needle),
+                "stdout lacks {needle:?}:\n{stdout}"
+            );
+        }
+        self
+    }
+
     /// That the run counted `errors` errors, no more and no fewer.
     #[track_caller]
     pub fn with_errors(self, errors: usize) -> Run {
