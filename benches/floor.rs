@@ -61,9 +61,10 @@ fn main() {
         | Options::ENABLE_SMART_PUNCTUATION;
 
     // Pages in batches of 8, each stage for all of a batch before the next,
-    // as Broadside renders them (`Site::write_pages`).
+    // and a task a batch, as Broadside renders them (`Site::write_pages`).
     let bytes: usize = files
         .par_chunks(8)
+        .with_max_len(1)
         .map(|batch| {
             let texts: Vec<String> = batch
                 .iter()

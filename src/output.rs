@@ -335,7 +335,9 @@ fn remove_contents(dir: std::os::fd::OwnedFd) -> std::io::Result<()> {
         }
     }
     let dir = entries.fd()?;
-    folders.par_iter().try_for_each(|name| {
+    // A task a folder, so that neither thread is left alone at the end
+    // with a long run of them.
+    folders.par_iter().with_max_len(1).try_for_each(|name| {
         remove_contents(open_dir(dir, name.as_c_str())?)?;
         rustix::fs::unlinkat(dir, name.as_c_str(), AtFlags::REMOVEDIR).map_err(Into::into)
     })

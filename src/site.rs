@@ -146,10 +146,13 @@ impl Site {
     }
 
     /// Renders every output file into `sink`. Returns the warnings found on the way.
-    pub fn render(&self, sink: &dyn Sink) -> Result<(RenderStats, Vec<Diagnostic>)> {
+    /// Prepares and writes the whole site. The prepared values (with their
+    /// warnings) are handed back: a process that ends after the build can
+    /// leave them to the system rather than free them one by one.
+    pub fn render(&self, sink: &dyn Sink) -> Result<(RenderStats, Prepared)> {
         let prepared = self.prepare(None)?;
         let stats = self.write(&prepared, sink)?;
-        Ok((stats, prepared.warnings))
+        Ok((stats, prepared))
     }
 
     /// Renders the story and finds the sources every page cites, ready for
@@ -312,6 +315,10 @@ impl Site {
         let pages = &self.content.pages;
         let results: Vec<Result<()>> = indices
             .par_chunks(crate::PAGES_PER_TASK)
+            // A task a batch: a thread that runs out of work near the end
+            // takes the other's batches one at a time, instead of waiting
+            // while the other finishes a long run of them alone.
+            .with_max_len(1)
             .flat_map_iter(|chunk| {
                 let bodies: Vec<Result<markdown::Rendered>> = chunk
                     .iter()

@@ -157,20 +157,26 @@ impl<'a> LinkChecker<'a> {
 /// page's source file where we can find it there.
 fn check_recorded(recorded: &Recorded, site: &Site) -> Vec<Diagnostic> {
     let Recorded { files, html, css } = recorded;
-    let pages: HashMap<PathBuf, &Page> = site
+    // Each page by its URL path, which its output file ends in `index.html`
+    // after: borrowed, as the whole pass is on the build's critical path.
+    let pages: HashMap<&str, &Page> = site
         .content
         .pages
         .iter()
-        .map(|p| (p.output_file(), p))
+        .map(|p| (p.path.as_str(), p))
         .collect();
+    let page_at = |output: &Path| {
+        let path = output.to_str()?.strip_suffix("index.html")?;
+        pages.get(path).copied()
+    };
     let mut outputs: Vec<&PathBuf> = html.keys().collect();
     // For messages in the same order every time. Comparing paths as bytes
     // is several times cheaper than component by component.
-    outputs.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    outputs.par_sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     let mut diagnostics: Vec<Diagnostic> = outputs
         .par_iter()
         .with_max_len(crate::PAGES_PER_TASK)
-        .flat_map_iter(|output| check_page(site, output, html, files, pages.get(*output).copied()))
+        .flat_map_iter(|output| check_page(site, output, html, files, page_at(output)))
         .collect();
     // A problem in a template shows on every page it renders: say it once.
     let mut seen = HashSet::default();

@@ -48,8 +48,8 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let checker = LinkChecker::new(None, &site.config.base_url);
     let mut diagnostics = site.warnings.clone();
     match site.render(&checker) {
-        Ok((_, warnings)) => {
-            diagnostics.extend(warnings);
+        Ok((_, prepared)) => {
+            diagnostics.extend(prepared.warnings);
             diagnostics.extend(checker.verify(&site));
         }
         Err(Error::Site(found)) => diagnostics.extend(found),
