@@ -161,7 +161,9 @@ fn stages(c: &mut Criterion) {
     // What Site::load gives asset(): the theme's one stylesheet, fingerprinted.
     let links = LinkTables {
         pages: Default::default(),
-        assets: [("style.css".to_string(), "/style.0123abcd.css".to_string())].into(),
+        assets: [("style.css".to_string(), "/style.0123abcd.css".to_string())]
+            .into_iter()
+            .collect(),
     };
     let templates =
         Templates::load(&root, &config, Arc::new(links)).expect("the bench theme loads");

@@ -1,10 +1,11 @@
 //! Tera templates: the theme's, overridden file by file by the site's own
 //! `templates/`, with the functions and filters our themes use.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap as HashMap;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 use walkdir::WalkDir;
 

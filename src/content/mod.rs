@@ -2,7 +2,9 @@
 
 pub mod front_matter;
 
-use std::collections::{HashMap, HashSet};
+// Keys are the site's own paths: the std hasher's defence against crafted
+// keys buys nothing here and costs more than the lookups.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -113,7 +115,7 @@ impl Content {
             .map(|key| load_page(root, key))
             .collect();
         let mut pages = Vec::with_capacity(loaded.len());
-        let mut left_out = HashSet::new();
+        let mut left_out = HashSet::default();
         for page in loaded.into_iter().filter_map(|page| diagnostics.take(page)) {
             if page.front.draft && !drafts {
                 left_out.insert(page.key);
@@ -398,7 +400,7 @@ fn folder_of(key: &str) -> &str {
 }
 
 fn check_unique_paths(root: &Path, pages: &[Page], diagnostics: &mut Diagnostics) {
-    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    let mut seen: HashMap<&str, &Page> = HashMap::default();
     for page in pages {
         let Some(first) = seen.insert(&page.path, page) else {
             continue;
