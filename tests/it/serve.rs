@@ -16,8 +16,17 @@ struct Server {
 }
 
 impl Drop for Server {
+    /// Stops the server as a user does, so that it removes its build
+    /// folder (a killed one cannot: the tests left hundreds in /tmp).
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let terminated = cfg!(unix)
+            && Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !terminated {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }
