@@ -457,6 +457,18 @@ fn handle(request: Request, state: &State) -> io::Result<()> {
     if !matches!(request.method(), Method::Get | Method::Head) {
         return request.respond(text_response(405, "Only GET and HEAD are supported"));
     }
+    if let Some(host) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str())
+        && !names_this_machine(host)
+    {
+        let message = format!(
+            "The preview answers to localhost and IP addresses, not to {host:?}: open it at the address `broadside serve` printed"
+        );
+        return request.respond(text_response(403, &message));
+    }
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("/");
     if path == EVENTS_PATH {
@@ -483,6 +495,23 @@ fn handle(request: Request, state: &State) -> io::Result<()> {
         Resolved::NotFound => not_found(request, state),
         Resolved::BadRequest => request.respond(text_response(400, "Bad request")),
     }
+}
+
+/// Whether a request's `Host` names the server by an IP address or as
+/// `localhost`. A web page elsewhere can point a name of its own at
+/// 127.0.0.1 (DNS rebinding) and read the preview, drafts and all, through
+/// a visitor's browser; it cannot make that browser send one of these.
+fn names_this_machine(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        // `[::1]:8000`
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((address, port)) if port.is_empty() || port.starts_with(':') => address,
+            _ => return false,
+        },
+        None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || name.parse::<IpAddr>().is_ok()
 }
 
 /// Shown for every address until the first build succeeds: the error shows
@@ -621,6 +650,30 @@ fn serve_events(request: Request, state: &State) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_addresses_and_localhost_name_this_machine() {
+        for host in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "LOCALHOST",
+            "preview.localhost:80",
+            "[::1]:1111",
+            "192.168.1.20:1111",
+            "localhost.",
+        ] {
+            assert!(names_this_machine(host), "{host}");
+        }
+        for host in [
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "[::1].evil.example",
+            "",
+        ] {
+            assert!(!names_this_machine(host), "{host}");
+        }
+    }
 
     #[test]
     fn requests_never_leave_the_served_folder() {

@@ -227,15 +227,37 @@ fn a_changed_title_rerenders_the_pages_that_list_it() {
 
 fn raw_get(url: &str, path: &str) -> String {
     let address = url.trim_start_matches("http://").trim_end_matches('/');
+    get_as_host(url, path, address)
+}
+
+fn get_as_host(url: &str, path: &str, host: &str) -> String {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
+}
+
+/// A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding)
+/// must not read the preview through a visitor's browser.
+#[test]
+fn a_request_for_another_host_name_is_refused() {
+    let site = site();
+    let server = serve(&site);
+    let port = server.url.trim_end_matches('/').rsplit(':').next().unwrap();
+    let refused = get_as_host(&server.url, "/a/", &format!("evil.example:{port}"));
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(!refused.contains("First version"), "{refused}");
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let page = get_as_host(&server.url, "/a/", &host);
+        assert!(page.starts_with("HTTP/1.1 200"), "{host}: {page}");
+        assert!(page.contains("First version"), "{host}");
+    }
 }
 
 #[test]
