@@ -385,7 +385,16 @@ impl Renderer<'_> {
 /// Reads `{{ name(id="value") }}`.
 pub fn parse_call(text: &str) -> Result<ShortcodeCall, String> {
     let usage = || {
-        format!("cannot read the shortcode {text}: write it as {{{{ cite(id=\"source-id\") }}}}")
+        // The example is of the shortcode written, if its name can be read.
+        let example = match text
+            .trim_start_matches('{')
+            .split(['(', ' ', '}'])
+            .find(|s| !s.is_empty())
+        {
+            Some(name @ ("quote" | "event")) => format!("{name}(id=\"{name}-id\")"),
+            _ => "cite(id=\"source-id\")".to_string(),
+        };
+        format!("cannot read the shortcode {text}: write it as {{{{ {example} }}}}")
     };
     let inner = text
         .strip_prefix("{{")
@@ -1186,6 +1195,17 @@ mod tests {
             places,
             [(Some(3), Some(3)), (Some(3), Some(32)), (Some(5), Some(8))]
         );
+    }
+
+    #[test]
+    fn a_shortcode_written_wrong_is_shown_written_right() {
+        let usage = |text: &str| parse_call(text).unwrap_err();
+        assert!(
+            usage("{{ quote(id=judd) }}").ends_with("write it as {{ quote(id=\"quote-id\") }}")
+        );
+        assert!(usage("{{event(id=a b)}}").ends_with("write it as {{ event(id=\"event-id\") }}"));
+        assert!(usage("{{ cite(source) }}").ends_with("write it as {{ cite(id=\"source-id\") }}"));
+        assert!(usage("{{ (id=\"x\") }}").ends_with("write it as {{ cite(id=\"source-id\") }}"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::diagnostic::{self, Diagnostic, Result};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    #[serde(deserialize_with = "title")]
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -31,6 +32,18 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// A title with words in it: a page's title is its heading, its tab and its
+/// link in every menu and list, where an empty one makes a link with no text.
+fn title<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<String, D::Error> {
+    let title = String::deserialize(deserializer)?;
+    if title.trim().is_empty() {
+        return Err(serde::de::Error::custom(
+            "the title is empty: write the page's title, as its heading and its links in menus and lists show it",
+        ));
+    }
+    Ok(title)
 }
 
 /// A TOML date (`date = 2025-07-04`), or the same in quotes, as the story
@@ -134,16 +147,41 @@ fn strip_fence_line(text: &str) -> Option<&str> {
 
 /// Parses the front matter of `text` (the whole file, for positions).
 pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter> {
-    toml::from_str(split.front_matter).map_err(|e| {
+    let front: FrontMatter = toml::from_str(split.front_matter).map_err(|e| {
         let diagnostic = diagnostic::from_toml(path, text, split.front_matter_offset, &e);
         // A missing key belongs to the whole front matter, not to whichever
         // key happens to come first: show it at the opening `+++`.
         if e.message().starts_with("missing field") {
-            diagnostic.at_offset(text, 0).into()
+            diagnostic.at_offset(text, 0)
         } else {
-            diagnostic.into()
+            diagnostic
         }
-    })
+    })?;
+    if let (Some(date), Some(updated)) = (front.date, front.updated)
+        && updated.date < date.date
+    {
+        // The key, which stands at the start of its line.
+        let mut at = split.front_matter_offset;
+        for line in split.front_matter.split_inclusive('\n') {
+            if is_key_line(line, "updated") {
+                at += line.len() - line.trim_start().len();
+                break;
+            }
+            at += line.len();
+        }
+        let message = format!(
+            "the page was updated ({updated}) before it was published ({date}): `updated` is the date of the last change, on or after `date`"
+        );
+        return Err(Diagnostic::error(path, message).at_offset(text, at).into());
+    }
+    Ok(front)
+}
+
+/// Whether `line` sets `key` (`updated = …`, `updated=…`).
+fn is_key_line(line: &str, key: &str) -> bool {
+    line.trim_start()
+        .strip_prefix(key)
+        .is_some_and(|rest| rest.trim_start().starts_with('='))
 }
 
 #[cfg(test)]
@@ -202,6 +240,33 @@ mod tests {
                 .to_string()
                 .contains("cannot read the date 4")
         );
+    }
+
+    #[test]
+    fn a_title_needs_words() {
+        for title in ["''", "\"   \""] {
+            let text = format!("+++\ndate = 2025-07-04\ntitle = {title}\n+++\n");
+            let s = split(Path::new("a.md"), &text).unwrap();
+            let err = parse(Path::new("a.md"), &text, &s).unwrap_err().to_string();
+            assert!(err.contains("a.md:3:9: error: the title is empty"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_page_is_not_updated_before_it_is_published() {
+        let front = |updated: &str| {
+            let text = format!("+++\ntitle = 'A'\ndate = 2025-07-04\n  updated= {updated}\n+++\n");
+            let s = split(Path::new("a.md"), &text).unwrap();
+            parse(Path::new("a.md"), &text, &s).map(|f| f.updated.map(|d| d.to_string()))
+        };
+        let err = front("2025-07-01").unwrap_err().to_string();
+        assert!(
+            err.contains("a.md:4:3: error: the page was updated (2025-07-01) before it was published (2025-07-04)"),
+            "{err}"
+        );
+        assert!(front("2025-07-04").is_ok());
+        assert!(front("2025-07-04T08:00:00Z").is_ok());
+        assert!(front("2025-08-01").is_ok());
     }
 
     #[test]
