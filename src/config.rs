@@ -17,7 +17,7 @@ struct RawConfig {
     #[serde(default)]
     description: String,
     base_url: toml::Spanned<String>,
-    #[serde(default = "default_language")]
+    #[serde(default = "default_language", deserialize_with = "language_tag")]
     language: String,
     #[serde(default = "default_theme")]
     theme: String,
@@ -39,6 +39,26 @@ struct RawConfig {
 
 fn default_language() -> String {
     "en".into()
+}
+
+/// A language tag as `lang` attributes and feeds take it (`en`, `es-419`,
+/// `pt-BR`): screen readers choose their voice by it.
+fn language_tag<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<String, D::Error> {
+    let tag = String::deserialize(deserializer)?;
+    let mut subtags = tag.split('-');
+    let primary = subtags.next().unwrap_or_default();
+    let well_formed = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !well_formed {
+        return Err(serde::de::Error::custom(format!(
+            "language must be a language tag such as \"en\", \"es\" or \"pt-BR\", found {tag:?}"
+        )));
+    }
+    Ok(tag)
 }
 fn default_theme() -> String {
     "default".into()
@@ -237,6 +257,28 @@ mod tests {
         let d = &err.diagnostics()[0];
         assert_eq!((d.line, d.column), (Some(3), Some(1)));
         assert!(d.message.contains("theem"), "{}", d.message);
+    }
+
+    #[test]
+    fn the_language_is_a_language_tag() {
+        let parse = |language: &str| {
+            Config::parse(&format!(
+                "title = 'T'\nbase_url = 'https://e.org'\nlanguage = '{language}'\n"
+            ))
+        };
+        for good in ["en", "es", "pt-BR", "es-419", "zh-Hant-TW"] {
+            assert_eq!(parse(good).unwrap().language, good);
+        }
+        for bad in ["english!!", "", "e", "en_US", "en-", "english"] {
+            let err = parse(bad).unwrap_err();
+            let d = &err.diagnostics()[0];
+            assert_eq!(d.line, Some(3), "{bad}");
+            assert!(
+                d.message.contains("language must be a language tag"),
+                "{bad}: {}",
+                d.message
+            );
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::check::LinkChecker;
 use crate::cli::{CheckArgs, Format};
+use crate::config::CONFIG_FILE;
 use crate::diagnostic::{Diagnostic, Error, Result, render_diagnostics};
 use crate::site::{BuildOptions, Site};
 
@@ -47,6 +48,12 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
     };
     let checker = LinkChecker::new(None, &site.config.base_url);
     let mut diagnostics = site.warnings.clone();
+    // An output folder that `build` would refuse to replace.
+    match crate::output::check_output_dir(&site.root, &site.config.output_dir) {
+        Ok(()) => {}
+        Err(Error::Usage(message)) => diagnostics.push(Diagnostic::error(CONFIG_FILE, message)),
+        Err(other) => return Err(other),
+    }
     match site.render(&checker) {
         Ok((_, prepared)) => {
             diagnostics.extend(prepared.warnings);

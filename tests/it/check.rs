@@ -209,3 +209,19 @@ fn links_without_text_are_told_apart() {
         "3 errors",
     ]);
 }
+
+/// What `build` would refuse, `check` reports too.
+#[test]
+fn an_output_folder_build_would_refuse_fails_check_too() {
+    let site = SiteTest::new()
+        .file(
+            "site.toml",
+            &format!("{SITE_TOML}output_dir = \"static\"\n"),
+        )
+        .page("a.md", "title = \"A\"", "Fine.");
+    let why = "as the output folder: it is inside the site's static/ folder";
+    let run = site.run(&["check"]);
+    assert!(!run.output.status.success());
+    run.prints(&[why, "1 error"]);
+    site.build().fails_with(&[why]);
+}
