@@ -109,6 +109,7 @@ impl Site {
         });
         let templates = diagnostics.take(Templates::load(&root, &config, Arc::clone(&links)));
         diagnostics.extend(content.warnings.iter().cloned());
+        diagnostics.extend(missing_data_files(&root, &config, &content, &story));
         let warnings = diagnostics.finish()?;
         Ok(Site {
             root,
@@ -752,6 +753,36 @@ impl SiteLinks for Site {
     fn static_file(&self, path: &str) -> Option<String> {
         self.links.assets.get(path).cloned()
     }
+}
+
+/// A story page whose data file is missing (or misspelt) shows nothing: in a
+/// site with a story, say so rather than publish an empty timeline quietly.
+fn missing_data_files(
+    root: &Path,
+    config: &Config,
+    content: &Content,
+    story: &Story,
+) -> Vec<Diagnostic> {
+    if story.is_empty() {
+        return Vec::new();
+    }
+    let pages = &config.story;
+    [
+        (&story.timeline_file, &pages.timeline_page, "events"),
+        (&story.quotes_file, &pages.quotes_page, "quotes"),
+        (&story.sources_file, &pages.sources_page, "sources"),
+    ]
+    .into_iter()
+    .filter(|(file, page, _)| {
+        content.get(page.trim_start_matches("@/")).is_some() && !root.join(&file.path).exists()
+    })
+    .map(|(file, page, what)| {
+        let message = format!(
+            "there is no such file, so content/{page} shows no {what}: add it, or give the file this name"
+        );
+        Diagnostic::warning(&file.path, message)
+    })
+    .collect()
 }
 
 fn static_key(root: &Path, config: &Config, source: &Path) -> String {

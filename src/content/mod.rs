@@ -19,6 +19,13 @@ use crate::fs;
 pub const CONTENT_DIR: &str = "content";
 /// Story data lives here; it is read by `story`, not copied.
 pub const DATA_DIR: &str = "data";
+/// The files of `DATA_DIR` that `story` reads.
+pub const DATA_FILES: [&str; 4] = [
+    "timeline.toml",
+    "quotes.toml",
+    "sources.toml",
+    "corrections.toml",
+];
 
 /// One Markdown file: a page, or a section's `_index.md`.
 #[derive(Debug)]
@@ -100,6 +107,7 @@ impl Content {
         let mut markdown = Vec::new();
         let mut assets = Vec::new();
         if content_dir.is_dir() {
+            unknown_data_files(root, &content_dir.join(DATA_DIR), &mut diagnostics);
             walk(
                 root,
                 &content_dir,
@@ -230,6 +238,38 @@ fn walk(
                 output: url_dir_of(&key).join(entry.file_name()),
             });
         }
+    }
+}
+
+/// Files in the data folder that the story does not read (a misspelt
+/// `timline.toml`, notes): nothing of them is published, which the person
+/// who put them there should hear.
+fn unknown_data_files(root: &Path, data_dir: &Path, diagnostics: &mut Diagnostics) {
+    let Ok(entries) = std::fs::read_dir(data_dir) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            !DATA_FILES.contains(&name.as_str())
+                && !name.starts_with('.')
+                && !is_editor_leftover(name)
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        let meant = crate::diagnostic::closest(&name, DATA_FILES, 0.8)
+            .map(|known| format!(": did you mean {known}?"))
+            .unwrap_or_default();
+        diagnostics.push(Diagnostic::warning(
+            relative(root, &data_dir.join(&name)),
+            format!(
+                "not read and not published: the story's data files are {}{meant}",
+                DATA_FILES.join(", ")
+            ),
+        ));
     }
 }
 

@@ -825,3 +825,31 @@ fn an_undated_page_stays_out_of_the_feed() {
             .contains("/timeline/</loc><lastmod>2025-08-09</lastmod>")
     );
 }
+
+/// A misspelt data file publishes an empty timeline: the build says so, for
+/// the file it did not find and for the one it did not read.
+#[test]
+fn a_missing_or_misspelt_data_file_is_a_warning() {
+    let site = story_site();
+    let run = site.build().ok();
+    assert!(!run.stderr().contains("warning"), "{}", run.stderr());
+    std::fs::rename(
+        site.root().join("content/data/timeline.toml"),
+        site.root().join("content/data/timline.toml"),
+    )
+    .unwrap();
+    let run = site.build().ok();
+    for expected in [
+        "content/data/timeline.toml: warning: there is no such file, so content/timeline.md shows no events",
+        "content/data/timline.toml: warning: not read and not published: the story's data files are timeline.toml, quotes.toml, sources.toml, corrections.toml: did you mean timeline.toml?",
+    ] {
+        assert!(
+            run.stderr().contains(expected),
+            "{expected}\n{}",
+            run.stderr()
+        );
+    }
+    // check says the same.
+    site.run(&["check"])
+        .prints(&["did you mean timeline.toml?", "0 errors, 2 warnings"]);
+}
