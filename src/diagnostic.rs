@@ -291,6 +291,13 @@ fn syntax_in_plain_words(message: &str, text: &str, at: usize) -> Option<(String
         let message = "this text ends at the `\"` before it: inside text, write a straight quote as \\\" or use curly quotes “ ”";
         return Some((message.to_string(), at));
     }
+    if message.starts_with("string values must be quoted")
+        && text[at..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+    {
+        // `weight = 20x`, `weight = 2 0`: a number mistyped, not text unquoted.
+        let message = "this is not a number: write a number with digits only, as 20 or 2.5 (or, if it is text, in double quotes)";
+        return Some((message.to_string(), at));
+    }
     if message.starts_with("invalid date") && message.contains("two-digit") {
         let message = "a date is written year-month-day, with two digits for the month and the day, as 2025-03-11 (or in quotes, \"2025-03\", \"late 2025-03\")";
         return Some((message.to_string(), at));
@@ -393,6 +400,21 @@ mod tests {
     fn syntax_error(text: &str) -> Diagnostic {
         let (_, errors) = toml::de::DeTable::parse_recoverable(text);
         from_toml(Path::new("data.toml"), text, 0, &errors[0])
+    }
+
+    #[test]
+    fn a_mistyped_number_is_called_one() {
+        for (text, column) in [("weight = 20x\n", 10), ("order = 2 0\n", 9)] {
+            let d = syntax_error(text);
+            assert!(
+                d.message.starts_with("this is not a number"),
+                "{text}: {}",
+                d.message
+            );
+            assert_eq!((d.line, d.column), (Some(1), Some(column)), "{text}");
+        }
+        let d = syntax_error("title = Why\n");
+        assert_eq!(d.message, "text must be in double quotes, \"like this\"");
     }
 
     #[test]
