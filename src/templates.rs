@@ -105,7 +105,24 @@ impl Templates {
         self.tera
             .render_to(name, context, &mut html)
             .map_err(|e| self.diagnostic(e, for_page))?;
+        // An empty template (saved by mistake, or a stub) would publish blank pages.
+        if html.iter().all(u8::is_ascii_whitespace) {
+            let page = for_page.map_or_else(String::new, |p| format!(" for {}", p.display()));
+            let message =
+                format!("the template made an empty page{page}: it must write the page's HTML");
+            return Err(Diagnostic::error(self.file_of(name), message).into());
+        }
         Ok(html)
+    }
+
+    /// The file a template's name stands for: the site's own, else the theme's.
+    fn file_of<'a>(&'a self, name: &'a str) -> &'a str {
+        let suffix = format!("templates/{name}");
+        self.sources
+            .keys()
+            .filter(|file| file.ends_with(&suffix))
+            .min_by_key(|file| !file.starts_with("templates/"))
+            .map_or(name, String::as_str)
     }
 
     fn diagnostic(&self, error: tera::Error, for_page: Option<&Path>) -> Diagnostic {

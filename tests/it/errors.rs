@@ -258,3 +258,13 @@ fn markdown_problems_of_every_page_show_at_once() {
         "@/nowhere.md",
     ]);
 }
+
+/// A template saved empty by mistake would publish blank pages.
+#[test]
+fn an_empty_template_is_an_error_not_blank_pages() {
+    let site = built_site().file("templates/page.html", "\n  \n");
+    fails_and_keeps_output(
+        &site,
+        &["templates/page.html: error: the template made an empty page for content/a.md"],
+    );
+}
