@@ -36,6 +36,23 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))
 }
 
+/// Whether the symbolic link `path` leads to a file inside `root`. The build
+/// follows such a link, and never one that leads out of the site.
+pub fn links_to_file_inside(root: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(path), root.canonicalize()) {
+        (Ok(target), Ok(root)) => target.starts_with(root) && target.is_file(),
+        _ => false,
+    }
+}
+
+/// The warning for a symbolic link the build skipped.
+pub fn skipped_link(shown_as: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        shown_as,
+        "skipped: a symbolic link to something outside the site or to a folder",
+    )
+}
+
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to).map_err(|e| Error::io(to, e))
 }

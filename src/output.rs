@@ -372,16 +372,40 @@ fn safe_join(base: &Path, path: &Path) -> Result<PathBuf> {
 }
 
 /// Static files of the theme and the site (`static/` overrides the theme's), as
-/// (path relative to the static folder, file on disk), sorted.
-pub fn static_files(root: &Path, theme_static: &Path) -> Vec<(String, PathBuf)> {
+/// (path relative to the static folder, file on disk), sorted. What cannot
+/// be read, or is a link out of the site, is left out with a warning.
+pub fn static_files(
+    root: &Path,
+    theme_static: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
     let mut files = std::collections::BTreeMap::new();
+    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
     for dir in [root.join(theme_static), root.join("static")] {
-        for entry in WalkDir::new(&dir)
-            .follow_links(false)
-            .into_iter()
-            .filter_map(|e| e.ok())
-        {
-            if !entry.file_type().is_file() {
+        for entry in WalkDir::new(&dir).follow_links(false) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e)
+                    if e.io_error()
+                        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+                {
+                    continue;
+                }
+                Err(e) => {
+                    let path = e.path().map(shown).unwrap_or_default();
+                    warnings.push(Diagnostic::warning(
+                        path,
+                        format!("skipped: cannot read: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let file_type = entry.file_type();
+            if file_type.is_symlink() && !fs::links_to_file_inside(root, entry.path()) {
+                warnings.push(fs::skipped_link(&shown(entry.path())));
+                continue;
+            }
+            if !file_type.is_file() && !file_type.is_symlink() {
                 continue;
             }
             let Ok(relative) = entry.path().strip_prefix(&dir) else {

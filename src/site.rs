@@ -81,7 +81,9 @@ impl Site {
         let story = content
             .as_ref()
             .and_then(|c| diagnostics.take(Story::load(&root, &|key| c.get(key).is_some())));
-        let statics = diagnostics.take(load_statics(&root, &config));
+        let mut skipped = Vec::new();
+        let statics = diagnostics.take(load_statics(&root, &config, &mut skipped));
+        diagnostics.extend(skipped);
         let (Some(content), Some(mut story), Some(statics)) = (content, story, statics) else {
             return Err(Error::Site(diagnostics.into_vec()));
         };
@@ -795,9 +797,13 @@ fn static_key(root: &Path, config: &Config, source: &Path) -> String {
 }
 
 /// Reads, minifies and fingerprints the theme's and site's static files.
-fn load_statics(root: &Path, config: &Config) -> Result<Vec<StaticFile>> {
+fn load_statics(
+    root: &Path,
+    config: &Config,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<StaticFile>> {
     let theme_static = templates::theme_dir(config).join("static");
-    output::static_files(root, &theme_static)
+    output::static_files(root, &theme_static, warnings)
         .into_par_iter()
         .map(|(name, source)| {
             let extension = name.rsplit_once('.').map_or("", |(_, e)| e);

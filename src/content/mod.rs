@@ -213,19 +213,9 @@ fn walk(
         let key = rel_to_content.to_string_lossy().replace('\\', "/");
         let file_type = entry.file_type();
         if file_type.is_symlink() {
-            // A link is copied only when it points at a file inside the site:
-            // the build never reaches out of the site through one.
-            match std::fs::canonicalize(entry.path()) {
-                Ok(target)
-                    if target.starts_with(root.canonicalize().unwrap_or_default())
-                        && target.is_file() => {}
-                _ => {
-                    diagnostics.push(Diagnostic::warning(
-                        relative(root, entry.path()),
-                        "skipped: a symbolic link to something outside the site or to a folder",
-                    ));
-                    continue;
-                }
+            if !fs::links_to_file_inside(root, entry.path()) {
+                diagnostics.push(fs::skipped_link(&relative(root, entry.path())));
+                continue;
             }
         } else if !file_type.is_file() {
             continue;

@@ -68,19 +68,34 @@ fn symlink_loops_and_links_out_of_the_site_are_skipped() {
         site.root().join("content/self"),
     )
     .unwrap();
+    for linked in ["content/passwords.txt", "static/passwords.txt"] {
+        std::fs::create_dir_all(site.root().join(linked).parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("passwords.txt"),
+            site.root().join(linked),
+        )
+        .unwrap();
+    }
+    // A link to a file inside the site is followed, in static/ as in content/.
+    std::fs::write(site.root().join("humans-file.txt"), "Made by us").unwrap();
     std::os::unix::fs::symlink(
-        outside.path().join("passwords.txt"),
-        site.root().join("content/passwords.txt"),
+        site.root().join("humans-file.txt"),
+        site.root().join("static/humans.txt"),
     )
     .unwrap();
     let run = site.build().ok();
-    assert!(
-        run.stderr()
-            .contains("content/passwords.txt: warning: skipped"),
-        "{}",
-        run.stderr()
-    );
+    for warning in [
+        "content/passwords.txt: warning: skipped",
+        "static/passwords.txt: warning: skipped",
+    ] {
+        assert!(
+            run.stderr().contains(warning),
+            "{warning}\n{}",
+            run.stderr()
+        );
+    }
     assert!(!site.public().join("passwords.txt").exists());
+    assert_eq!(site.read("humans.txt"), "Made by us");
     assert!(site.read("a/index.html").contains("Hi"));
 }
 
