@@ -136,6 +136,9 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub story: StoryPages,
     pub extra: toml::Table,
+    /// site.toml as written, to point at a setting the site cannot use.
+    #[serde(skip)]
+    source: String,
 }
 
 /// Refuses a folder that is not a site, most likely the wrong one.
@@ -185,7 +188,18 @@ impl Config {
             markdown: raw.markdown,
             story: raw.story,
             extra: raw.extra,
+            source: text.to_string(),
         })
+    }
+
+    /// An error about the setting `key` (`theme`, `story.timeline_page`) at
+    /// the line of site.toml that sets it; a default has no line to show.
+    pub fn setting_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let error = Diagnostic::error(CONFIG_FILE, message);
+        match diagnostic::toml_key_offset(&self.source, key) {
+            Some(at) => error.at_offset(&self.source, at),
+            None => error,
+        }
     }
 
     /// Points every generated URL at another address (the preview server, `--base-url`).

@@ -262,6 +262,31 @@ pub fn from_toml(path: &Path, file_text: &str, base: usize, error: &toml::de::Er
     Diagnostic::error(path, message).at_offset(file_text, at)
 }
 
+/// Where the TOML `text` sets `key` (`theme`, or `story.timeline_page` in
+/// `[story]` or dotted): the start of the key on its line. For a value the
+/// parser accepted that the site cannot use.
+pub fn toml_key_offset(text: &str, key: &str) -> Option<usize> {
+    let (table, name) = key.rsplit_once('.').unwrap_or(("", key));
+    let sets = |line: &str, key: &str| {
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
+    let mut current = "";
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            current = header.split(']').next().unwrap_or_default().trim();
+        } else if (current == table && sets(trimmed, name))
+            || (current.is_empty() && sets(trimmed, key))
+        {
+            return Some(offset + line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// The syntax mistakes editors make most, said where they made them: toml
 /// reports them where it noticed, which may be lines later.
 fn syntax_in_plain_words(message: &str, text: &str, at: usize) -> Option<(String, usize)> {
@@ -400,6 +425,23 @@ mod tests {
     fn syntax_error(text: &str) -> Diagnostic {
         let (_, errors) = toml::de::DeTable::parse_recoverable(text);
         from_toml(Path::new("data.toml"), text, 0, &errors[0])
+    }
+
+    #[test]
+    fn a_key_is_found_in_its_table() {
+        let text = "theme = 'x'\n[markdown]\ntheme = 'no'\n[story]\n  timeline_page= 'a.md'\n";
+        assert_eq!(toml_key_offset(text, "theme"), Some(0));
+        assert_eq!(
+            toml_key_offset(text, "story.timeline_page"),
+            text.find("timeline_page")
+        );
+        assert_eq!(toml_key_offset(text, "story.quotes_page"), None);
+        let dotted = "title = 'T'\nstory.quotes_page = 'q.md'\n";
+        assert_eq!(
+            toml_key_offset(dotted, "story.quotes_page"),
+            dotted.find("story.")
+        );
+        assert_eq!(toml_key_offset("themes = 1\n", "theme"), None);
     }
 
     #[test]

@@ -353,14 +353,16 @@ impl Site {
 
     fn story_links(&self, diagnostics: &mut Diagnostics) -> StoryLinks {
         let pages = &self.config.story;
-        let mut link_to = |key: &str, needed: bool, what: &str| -> String {
+        // The page that shows a part of the story, named by `setting` of
+        // [story]; one the story needs and does not have is an error there.
+        let mut link_to = |setting: &str, key: &str, needed: bool, what: &str| -> String {
             let key = key.trim_start_matches("@/");
             match self.content.get(key) {
                 Some(page) => self.config.link(&page.path),
                 None => {
                     if needed {
-                        diagnostics.push(Diagnostic::error(
-                            "site.toml",
+                        diagnostics.push(self.config.setting_error(
+                            &format!("story.{setting}"),
                             format!("the story has {what} but there is no page content/{key} to show them: add it, or name another page in [story]"),
                         ));
                     }
@@ -368,21 +370,30 @@ impl Site {
                 }
             }
         };
+        let story = &self.story;
         StoryLinks {
             timeline: link_to(
+                "timeline_page",
                 &pages.timeline_page,
-                !self.story.events.is_empty(),
+                !story.events.is_empty(),
                 "timeline events",
             ),
-            quotes: link_to(&pages.quotes_page, !self.story.quotes.is_empty(), "quotes"),
+            quotes: link_to(
+                "quotes_page",
+                &pages.quotes_page,
+                !story.quotes.is_empty(),
+                "quotes",
+            ),
             sources: link_to(
+                "sources_page",
                 &pages.sources_page,
-                !self.story.sources.is_empty(),
+                !story.sources.is_empty(),
                 "sources",
             ),
             corrections: link_to(
+                "corrections_page",
                 &pages.corrections_page,
-                !self.story.corrections.is_empty(),
+                !story.corrections.is_empty(),
                 "a corrections log",
             ),
         }

@@ -38,15 +38,12 @@ impl Templates {
     pub fn load(root: &Path, config: &Config, links: Arc<LinkTables>) -> Result<Templates> {
         let theme_templates = theme_dir(config).join("templates");
         if !root.join(&theme_templates).is_dir() {
-            return Err(Diagnostic::error(
-                "site.toml",
-                format!(
-                    "the theme {:?} has no templates: {} is missing",
-                    config.theme,
-                    theme_templates.display()
-                ),
-            )
-            .into());
+            let message = format!(
+                "the theme {:?} has no templates: {} is missing",
+                config.theme,
+                theme_templates.display()
+            );
+            return Err(config.setting_error("theme", message).into());
         }
         let site_templates = PathBuf::from("templates");
         let mut tera = Tera::new();

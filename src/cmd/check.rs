@@ -3,7 +3,6 @@
 
 use crate::check::LinkChecker;
 use crate::cli::{CheckArgs, Format};
-use crate::config::CONFIG_FILE;
 use crate::diagnostic::{Diagnostic, Error, Result, render_diagnostics};
 use crate::site::{BuildOptions, Site};
 
@@ -51,7 +50,9 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
     // An output folder that `build` would refuse to replace.
     match crate::output::check_output_dir(&site.root, &site.config.output_dir) {
         Ok(()) => {}
-        Err(Error::Usage(message)) => diagnostics.push(Diagnostic::error(CONFIG_FILE, message)),
+        Err(Error::Usage(message)) => {
+            diagnostics.push(site.config.setting_error("output_dir", message))
+        }
         Err(other) => return Err(other),
     }
     match site.render(&checker) {

@@ -160,28 +160,14 @@ pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter> 
     if let (Some(date), Some(updated)) = (front.date, front.updated)
         && updated.date < date.date
     {
-        // The key, which stands at the start of its line.
-        let mut at = split.front_matter_offset;
-        for line in split.front_matter.split_inclusive('\n') {
-            if is_key_line(line, "updated") {
-                at += line.len() - line.trim_start().len();
-                break;
-            }
-            at += line.len();
-        }
+        let at = split.front_matter_offset
+            + diagnostic::toml_key_offset(split.front_matter, "updated").unwrap_or_default();
         let message = format!(
             "the page was updated ({updated}) before it was published ({date}): `updated` is the date of the last change, on or after `date`"
         );
         return Err(Diagnostic::error(path, message).at_offset(text, at).into());
     }
     Ok(front)
-}
-
-/// Whether `line` sets `key` (`updated = …`, `updated=…`).
-fn is_key_line(line: &str, key: &str) -> bool {
-    line.trim_start()
-        .strip_prefix(key)
-        .is_some_and(|rest| rest.trim_start().starts_with('='))
 }
 
 #[cfg(test)]

@@ -222,6 +222,6 @@ fn an_output_folder_build_would_refuse_fails_check_too() {
     let why = "as the output folder: it is inside the site's static/ folder";
     let run = site.run(&["check"]);
     assert!(!run.output.status.success());
-    run.prints(&[why, "1 error"]);
+    run.prints(&["site.toml:4:1: error: refusing to use", why, "1 error"]);
     site.build().fails_with(&[why]);
 }

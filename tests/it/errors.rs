@@ -268,3 +268,18 @@ fn an_empty_template_is_an_error_not_blank_pages() {
         &["templates/page.html: error: the template made an empty page for content/a.md"],
     );
 }
+
+/// A setting the site cannot use is shown at its line of site.toml.
+#[test]
+fn an_unknown_theme_is_shown_at_its_setting() {
+    let site = built_site().file(
+        "site.toml",
+        &format!("{}theme = \"nope\"\n", crate::fixture::SITE_TOML),
+    );
+    fails_and_keeps_output(
+        &site,
+        &[
+            "site.toml:4:1: error: the theme \"nope\" has no templates: themes/nope/templates is missing",
+        ],
+    );
+}

@@ -853,3 +853,15 @@ fn a_missing_or_misspelt_data_file_is_a_warning() {
     site.run(&["check"])
         .prints(&["did you mean timeline.toml?", "0 errors, 2 warnings"]);
 }
+
+/// A misspelt story page in [story] is shown at its line of site.toml.
+#[test]
+fn a_story_page_that_does_not_exist_is_shown_at_its_setting() {
+    let config = format!(
+        "{}\n[story]\ntimeline_page = \"timelne.md\"\n",
+        crate::fixture::SITE_TOML
+    );
+    story_site().file("site.toml", &config).build().fails_with(&[
+        "site.toml:6:1: error: the story has timeline events but there is no page content/timelne.md",
+    ]);
+}
