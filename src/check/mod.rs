@@ -191,10 +191,16 @@ fn check_recorded(recorded: &Recorded, site: &Site) -> Vec<Diagnostic> {
                 Target::parse(url, sheet, base_path, base_url)
                 && resolve(files, &file).is_none()
             {
-                diagnostics.push(Diagnostic::error(
-                    site.static_source(sheet).unwrap_or_else(|| sheet.clone()),
-                    format!("the stylesheet refers to {url:?}, which is not in the output"),
-                ));
+                let source = site.static_source(sheet).unwrap_or_else(|| sheet.clone());
+                let message =
+                    format!("the stylesheet refers to {url:?}, which is not in the output");
+                // At the reference in the stylesheet as written (the output is minified).
+                let text = std::fs::read_to_string(site.root.join(&source)).unwrap_or_default();
+                let error = Diagnostic::error(source, message);
+                diagnostics.push(match text.find(url.as_str()) {
+                    Some(at) => error.at_offset(&text, at),
+                    None => error,
+                });
             }
         }
     }

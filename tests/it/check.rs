@@ -22,7 +22,7 @@ fn check_reports_every_problem_located_and_writes_nothing() {
         "content/a.md:12:12: error: the link \"#nowhere\" points to #nowhere, which a/index.html does not have",
         "content/b.md:6:13: error: the link \"/elsewhere/\" points to no page or file",
         "content/b.md:6:37: error: the link \"missing.pdf\" points to no page or file",
-        "themes/default/static/style.css: error: the stylesheet refers to \"paper.png\"",
+        "themes/default/static/style.css:1:22: error: the stylesheet refers to \"paper.png\"",
         "7 errors, 0 warnings",
     ]);
     assert_eq!(
