@@ -174,6 +174,14 @@ pub fn parse(path: &Path, text: &str, split: &Split<'_>) -> Result<FrontMatter> 
 mod tests {
     use super::*;
 
+    /// The front matter between `+++` lines, parsed from a page `a.md`
+    /// that has only it.
+    fn front_matter(lines: &str) -> Result<FrontMatter> {
+        let text = format!("+++\n{lines}\n+++\n");
+        let s = split(Path::new("a.md"), &text).unwrap();
+        parse(Path::new("a.md"), &text, &s)
+    }
+
     #[test]
     fn splits_at_fences_with_crlf() {
         let text = "+++\r\ntitle = \"A\"\r\n+++\r\nBody\r\n";
@@ -200,9 +208,8 @@ mod tests {
     #[test]
     fn dates_may_be_quoted() {
         let front = |date: &str| {
-            let text = format!("+++\ntitle = 'A'\ndate = {date}\n+++\n");
-            let s = split(Path::new("a.md"), &text).unwrap();
-            parse(Path::new("a.md"), &text, &s).map(|f| f.date.map(|d| d.to_string()))
+            front_matter(&format!("title = 'A'\ndate = {date}"))
+                .map(|f| f.date.map(|d| d.to_string()))
         };
         assert_eq!(front("2025-07-04").unwrap().as_deref(), Some("2025-07-04"));
         assert_eq!(
@@ -231,9 +238,9 @@ mod tests {
     #[test]
     fn a_title_needs_words() {
         for title in ["''", "\"   \""] {
-            let text = format!("+++\ndate = 2025-07-04\ntitle = {title}\n+++\n");
-            let s = split(Path::new("a.md"), &text).unwrap();
-            let err = parse(Path::new("a.md"), &text, &s).unwrap_err().to_string();
+            let err = front_matter(&format!("date = 2025-07-04\ntitle = {title}"))
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("a.md:3:9: error: the title is empty"), "{err}");
         }
     }
@@ -241,9 +248,10 @@ mod tests {
     #[test]
     fn a_page_is_not_updated_before_it_is_published() {
         let front = |updated: &str| {
-            let text = format!("+++\ntitle = 'A'\ndate = 2025-07-04\n  updated= {updated}\n+++\n");
-            let s = split(Path::new("a.md"), &text).unwrap();
-            parse(Path::new("a.md"), &text, &s).map(|f| f.updated.map(|d| d.to_string()))
+            front_matter(&format!(
+                "title = 'A'\ndate = 2025-07-04\n  updated= {updated}"
+            ))
+            .map(|f| f.updated.map(|d| d.to_string()))
         };
         let err = front("2025-07-01").unwrap_err().to_string();
         assert!(
@@ -257,9 +265,7 @@ mod tests {
 
     #[test]
     fn type_errors_point_into_the_file() {
-        let text = "+++\ntitle = 'A'\nweight = 'heavy'\n+++\n";
-        let s = split(Path::new("a.md"), text).unwrap();
-        let err = parse(Path::new("a.md"), text, &s).unwrap_err();
+        let err = front_matter("title = 'A'\nweight = 'heavy'").unwrap_err();
         assert_eq!(err.diagnostics()[0].line, Some(3));
     }
 }

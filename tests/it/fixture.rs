@@ -136,26 +136,21 @@ impl Run {
             self.stdout()
         );
         let stderr = self.stderr();
-        for needle in needles {
-            assert!(
-                stderr.contains(needle),
-                "stderr lacks {needle:?}:\n{stderr}"
-            );
-        }
         assert!(!stderr.contains("panicked"), "{stderr}");
-        self
+        self.warns(needles)
     }
 
     /// That standard output, where `check` reports, holds each of `needles`.
     #[track_caller]
     pub fn prints(self, needles: &[&str]) -> Run {
-        let stdout = self.stdout();
-        for needle in needles {
-            assert!(
-                stdout.contains(needle),
-                "stdout lacks {needle:?}:\n{stdout}"
-            );
-        }
+        holds("stdout", &self.stdout(), needles);
+        self
+    }
+
+    /// That standard error, where `build` warns and fails, holds each of `needles`.
+    #[track_caller]
+    pub fn warns(self, needles: &[&str]) -> Run {
+        holds("stderr", &self.stderr(), needles);
         self
     }
 
@@ -169,6 +164,13 @@ impl Run {
         let stderr = self.stderr();
         assert!(stderr.contains(&count), "expected {count:?}:\n{stderr}");
         self
+    }
+}
+
+#[track_caller]
+fn holds(stream: &str, text: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(text.contains(needle), "{stream} lacks {needle:?}:\n{text}");
     }
 }
 

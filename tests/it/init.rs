@@ -56,8 +56,6 @@ fn init_makes_a_site_that_builds_without_warnings() {
 #[test]
 fn init_refuses_a_folder_with_files() {
     let site = SiteTest::new();
-    let run = site.run(&["init", "."]);
-    assert!(!run.output.status.success());
-    assert!(run.stderr().contains("is not empty"), "{}", run.stderr());
+    site.run(&["init", "."]).fails_with(&["is not empty"]);
     assert!(site.root().join("site.toml").is_file());
 }

@@ -375,9 +375,8 @@ fn a_port_in_use_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let site = site();
-    let run = site.run(&["serve", "--port", &port]);
-    assert!(!run.output.status.success());
-    assert!(run.stderr().contains("--port 0"), "{}", run.stderr());
+    site.run(&["serve", "--port", &port])
+        .fails_with(&["--port 0"]);
 }
 
 /// Regression: the build reads every input, and the watcher took those reads
