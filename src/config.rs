@@ -60,6 +60,7 @@ fn language_tag<'de, D: serde::Deserializer<'de>>(
     }
     Ok(tag)
 }
+
 fn default_theme() -> String {
     "default".into()
 }

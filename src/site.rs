@@ -148,10 +148,9 @@ impl Site {
         self.root.join(&self.config.output_dir)
     }
 
-    /// Renders every output file into `sink`. Returns the warnings found on the way.
-    /// Prepares and writes the whole site. The prepared values (with their
-    /// warnings) are handed back: a process that ends after the build can
-    /// leave them to the system rather than free them one by one.
+    /// Renders every output file into `sink`. The prepared values, with the
+    /// warnings found on the way, are handed back: a process that ends after
+    /// the build can leave them to the system rather than free them one by one.
     pub fn render(&self, sink: &dyn Sink) -> Result<(RenderStats, Prepared)> {
         let prepared = self.prepare(None)?;
         let stats = self.write(&prepared, sink)?;

@@ -157,8 +157,8 @@ impl<'a> LinkChecker<'a> {
 /// page's source file where we can find it there.
 fn check_recorded(recorded: &Recorded, site: &Site) -> Vec<Diagnostic> {
     let Recorded { files, html, css } = recorded;
-    // Each page by its URL path, which its output file ends in `index.html`
-    // after: borrowed, as the whole pass is on the build's critical path.
+    // Pages by their URL path (`a/b/`), which is their output file less
+    // `index.html`: borrowed, as this pass is on the build's critical path.
     let pages: HashMap<&str, &Page> = site
         .content
         .pages

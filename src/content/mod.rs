@@ -2,12 +2,12 @@
 
 pub mod front_matter;
 
-// Keys are the site's own paths: the std hasher's defence against crafted
-// keys buys nothing here and costs more than the lookups.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+// Keys are the site's own paths: the std hasher's defence against crafted
+// keys buys nothing here and costs more than the lookups.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::xxh3_64;
 
