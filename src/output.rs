@@ -15,6 +15,10 @@ pub trait Sink: Sync {
     fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()>;
     /// Copies a file as it is.
     fn copy(&self, from: &Path, path: &Path) -> Result<()>;
+    /// Hears of a file that could not be made (a page with errors): the
+    /// link checks count it as there, so that links to it are not
+    /// reported too, without knowing its anchors.
+    fn skipped(&self, _path: &Path) {}
 }
 
 /// Minifies a whole HTML page, with its inline CSS and JS.

@@ -438,6 +438,10 @@ struct LiveSink<'a> {
 }
 
 impl Sink for LiveSink<'_> {
+    fn skipped(&self, path: &Path) {
+        self.checker.skipped(path);
+    }
+
     fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         self.checker.emit(path, bytes)?;
         let target = self.root.join(path);

@@ -78,9 +78,10 @@ impl Site {
 
         let mut diagnostics = Diagnostics::default();
         let content = diagnostics.take(Content::load(&root, options.drafts));
-        let story = content
-            .as_ref()
-            .and_then(|c| diagnostics.take(Story::load(&root, &|key| c.get(key).is_some())));
+        // With pages in error, the story data is still read for its own
+        // errors, to report them at once; its links to pages wait.
+        let page_exists = |key: &str| content.as_ref().is_none_or(|c| c.get(key).is_some());
+        let story = diagnostics.take(Story::load(&root, &page_exists));
         let mut skipped = Vec::new();
         let statics = diagnostics.take(load_statics(&root, &config, &mut skipped));
         diagnostics.extend(skipped);
@@ -286,7 +287,8 @@ impl Site {
         );
         diagnostics.take(pages);
         diagnostics.take(self.render_not_found(&prepared.shared, sink));
-        diagnostics.stop_on_errors()?;
+        // On past a page with errors: the link checks of `check` need every
+        // file that can be made, and a build that fails writes nothing.
         diagnostics.take(feeds);
         let assets = diagnostics
             .take(self.write_assets(sink))
@@ -337,10 +339,16 @@ impl Site {
                     .into_iter()
                     .map(|html| html.map(|html| self.finish_html(html)))
                     .collect();
-                chunk
-                    .iter()
-                    .zip(minified)
-                    .map(|(&i, file)| sink.emit(&pages[i].output_file(), &file?))
+                chunk.iter().zip(minified).map(|(&i, file)| {
+                    let path = pages[i].output_file();
+                    match file {
+                        Ok(file) => sink.emit(&path, &file),
+                        Err(e) => {
+                            sink.skipped(&path);
+                            Err(e)
+                        }
+                    }
+                })
             })
             .collect();
         let mut diagnostics = Diagnostics::default();

@@ -208,6 +208,10 @@ fn check_recorded(recorded: &Recorded, site: &Site) -> Vec<Diagnostic> {
 }
 
 impl Sink for LinkChecker<'_> {
+    fn skipped(&self, path: &Path) {
+        self.record(path, None);
+    }
+
     fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         self.record(path, Some(bytes));
         match self.inner {

@@ -55,13 +55,21 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
         }
         Err(other) => return Err(other),
     }
-    match site.render(&checker) {
-        Ok((_, prepared)) => {
-            diagnostics.extend(prepared.warnings);
-            diagnostics.extend(checker.verify(&site));
+    let prepared = match site.prepare(None) {
+        Ok(prepared) => prepared,
+        Err(Error::Site(found)) => {
+            diagnostics.extend(found);
+            return Ok(diagnostics);
         }
+        Err(other) => return Err(other),
+    };
+    diagnostics.extend(prepared.warnings.iter().cloned());
+    // A page with errors is reported, and the checks go on over the others.
+    match site.write(&prepared, &checker) {
+        Ok(_) => {}
         Err(Error::Site(found)) => diagnostics.extend(found),
         Err(other) => return Err(other),
     }
+    diagnostics.extend(checker.verify(&site));
     Ok(diagnostics)
 }

@@ -225,3 +225,21 @@ fn an_output_folder_build_would_refuse_fails_check_too() {
     run.prints(&["site.toml:4:1: error: refusing to use", why, "1 error"]);
     site.build().fails_with(&[why]);
 }
+
+/// A page with an error is reported, and the other pages are still checked:
+/// links to it are not reported as broken, since it exists.
+#[test]
+fn a_page_with_an_error_does_not_hide_the_problems_of_the_others() {
+    let site = SiteTest::new()
+        .page("a.md", "title = \"A\"", "See [gone](@/nosuch.md).\n")
+        .page(
+            "b.md",
+            "title = \"B\"",
+            "[A](@/a.md) and [a part](#nowhere).\n",
+        );
+    site.run(&["check"]).prints(&[
+        "content/a.md:4:12: error: the link @/nosuch.md points to no page: there is no content/nosuch.md",
+        "content/b.md:4:27: error: the link \"#nowhere\" points to #nowhere",
+        "2 errors,",
+    ]);
+}

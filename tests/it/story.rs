@@ -854,3 +854,19 @@ fn a_story_page_that_does_not_exist_is_shown_at_its_setting() {
         "site.toml:6:1: error: the story has timeline events but there is no page content/timelne.md",
     ]);
 }
+
+/// Story data is read for its own errors even when a page has one.
+#[test]
+fn a_page_error_does_not_hide_the_story_datas() {
+    let site = story_site().page("quotes.md", "title = \"Quotes\"\nweight = \"x\"", "");
+    let timeline = std::fs::read_to_string(site.root().join("content/data/timeline.toml"))
+        .unwrap()
+        .replacen("sources = [\"", "sources = [\"nope\", \"", 1);
+    let site = site.file("content/data/timeline.toml", &timeline);
+    let run = site.run(&["check"]);
+    run.prints(&[
+        "content/quotes.md:3:10: error:",
+        "content/data/timeline.toml:",
+        "\"nope\"",
+    ]);
+}
