@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::check::LinkChecker;
 use crate::cli::BuildArgs;
-use crate::diagnostic::{Diagnostics, Result};
+use crate::diagnostic::{Diagnostics, Error, Result};
 use crate::output::{self, Staging};
 use crate::site::{BuildOptions, RenderStats, Site};
 
@@ -48,12 +48,23 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let site = Site::load(options)?;
     let output_dir = site.output_dir();
     output::check_output_dir(&site.root, &site.config.output_dir)?;
+    let mut prepared = site.prepare(None)?;
     let staging = Staging::new(&output_dir)?;
     let checker = LinkChecker::new(Some(&staging), &site.config.base_url);
-    let (stats, mut prepared) = site.render(&checker)?;
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(site.warnings.iter().cloned());
     diagnostics.extend(std::mem::take(&mut prepared.warnings));
+    // A page with errors is reported with the other pages' problems, as
+    // `check` reports them; the staging folder is then dropped.
+    let stats = match site.write(&prepared, &checker) {
+        Ok(stats) => stats,
+        // Errors, so `finish` below fails with them.
+        Err(Error::Site(found)) => {
+            diagnostics.extend(found);
+            RenderStats::default()
+        }
+        Err(other) => return Err(other),
+    };
     diagnostics.extend(checker.verify_again(&site));
     // The process ends once the build is done, and the system takes its
     // memory back at once: freeing the site's pages, summaries and link

@@ -237,9 +237,13 @@ fn a_page_with_an_error_does_not_hide_the_problems_of_the_others() {
             "title = \"B\"",
             "[A](@/a.md) and [a part](#nowhere).\n",
         );
-    site.run(&["check"]).prints(&[
+    let problems = [
         "content/a.md:4:12: error: the link @/nosuch.md points to no page: there is no content/nosuch.md",
         "content/b.md:4:27: error: the link \"#nowhere\" points to #nowhere",
         "2 errors,",
-    ]);
+    ];
+    site.run(&["check"]).prints(&problems);
+    // build reports the same, and writes nothing.
+    site.build().fails_with(&problems);
+    assert!(!site.public().exists());
 }
