@@ -47,7 +47,15 @@ pub fn run(args: &BuildArgs) -> Result<()> {
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let site = Site::load(options)?;
     let output_dir = site.output_dir();
-    output::check_output_dir(&site.root, &site.config.output_dir)?;
+    match output::check_output_dir(&site.root, &site.config.output_dir) {
+        // Set in site.toml: shown at its line there.
+        Err(Error::Usage(message)) if options.output_dir.is_none() => {
+            return Err(Error::Site(vec![
+                site.config.setting_error("output_dir", message),
+            ]));
+        }
+        result => result?,
+    }
     let mut prepared = site.prepare(None)?;
     let staging = Staging::new(&output_dir)?;
     let checker = LinkChecker::new(Some(&staging), &site.config.base_url);

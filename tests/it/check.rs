@@ -223,7 +223,9 @@ fn an_output_folder_build_would_refuse_fails_check_too() {
     let run = site.run(&["check"]);
     assert!(!run.output.status.success());
     run.prints(&["site.toml:4:1: error: refusing to use", why, "1 error"]);
-    site.build().fails_with(&[why]);
+    site.build()
+        .fails_with(&["site.toml:4:1: error: refusing to use", why])
+        .with_errors(1);
 }
 
 /// A page with an error is reported, and the other pages are still checked:
