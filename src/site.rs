@@ -192,13 +192,26 @@ impl Site {
             .collect();
 
         let shortcodes = SiteShortcodes::new(self, &story_links, &events, &quotes);
+        // A page whose Markdown has errors is left out, and the others go on
+        // to be written and checked; its errors are reported by `write`.
         let mut citations = Vec::with_capacity(self.content.pages.len());
-        for result in self.find_citations(&shortcodes, reuse) {
-            citations.push(diagnostics.take(result).unwrap_or_default());
+        let mut page_errors = Diagnostics::default();
+        let mut failed = HashSet::new();
+        for (i, result) in self
+            .find_citations(&shortcodes, reuse)
+            .into_iter()
+            .enumerate()
+        {
+            citations.push(page_errors.take(result).unwrap_or_else(|| {
+                failed.insert(i);
+                Vec::new()
+            }));
         }
         if diagnostics.has_errors() {
-            // The build stops here: render the pages that cite nothing too,
-            // so the problems of every page's Markdown show at once.
+            // Errors in the story's pages or data: the build stops here.
+            // Render the pages that cite nothing too, so the problems of
+            // every page's Markdown show at once.
+            diagnostics.extend(std::mem::take(&mut page_errors).into_vec());
             let renderer = self.markdown_renderer(&shortcodes);
             let results: Vec<Result<markdown::Rendered>> = self
                 .content
@@ -248,7 +261,9 @@ impl Site {
         ));
         diagnostics.stop_on_errors()?;
         for source in &story.sources {
-            if source.cited_by.is_empty()
+            // A page left out may cite it.
+            if failed.is_empty()
+                && source.cited_by.is_empty()
                 && let Some(s) = self.story.source(&source.id)
             {
                 diagnostics.push(
@@ -268,6 +283,8 @@ impl Site {
         let warnings = diagnostics.finish()?;
         Ok(Prepared {
             citations,
+            failed,
+            page_errors: page_errors.into_vec(),
             summaries,
             story,
             links: story_links,
@@ -279,7 +296,14 @@ impl Site {
     /// Writes every page, the feeds and the static files.
     pub fn write(&self, prepared: &Prepared, sink: &dyn Sink) -> Result<RenderStats> {
         let mut diagnostics = Diagnostics::default();
-        let all: Vec<usize> = (0..self.content.pages.len()).collect();
+        diagnostics.extend(prepared.page_errors.iter().cloned());
+        let pages = &self.content.pages;
+        for &i in &prepared.failed {
+            sink.skipped(&pages[i].output_file());
+        }
+        let all: Vec<usize> = (0..pages.len())
+            .filter(|i| !prepared.failed.contains(i))
+            .collect();
         // The sitemap and feed need only front matter: write them beside the pages.
         let (pages, feeds) = rayon::join(
             || self.write_pages(prepared, &all, sink),
@@ -966,6 +990,9 @@ impl Shortcodes for SiteShortcodes<'_> {
 pub struct Prepared {
     /// The source ids each page cites, by page index.
     citations: Vec<Vec<String>>,
+    /// The pages whose Markdown has errors (by index), and the errors.
+    failed: HashSet<usize>,
+    page_errors: Vec<Diagnostic>,
     /// What each page shows in listings, by page index: made once, for
     /// `site.pages`, the page itself and its section's list.
     summaries: Vec<PageSummary>,

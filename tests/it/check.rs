@@ -249,3 +249,27 @@ fn a_page_with_an_error_does_not_hide_the_problems_of_the_others() {
     site.build().fails_with(&problems);
     assert!(!site.public().exists());
 }
+
+/// The same when the page in error holds a shortcode, whose citations are
+/// read before any page is written.
+#[test]
+fn a_page_with_a_shortcode_and_an_error_does_not_hide_the_others() {
+    let site = crate::story::story_site()
+        .page(
+            "about.md",
+            "title = \"About\"\ntemplate = \"about.html\"",
+            "{{ cite(id=\"blog\") }}\n\n![](x.png)\n",
+        )
+        .page(
+            "sources.md",
+            "title = \"Sources\"\ntemplate = \"sources.html\"",
+            "[A](@/about.md) and [a part](#nowhere-zz).\n",
+        );
+    let problems = [
+        "content/about.md:7:5: error: the image \"x.png\" has no alt text",
+        "content/sources.md:5:31: error: the link \"#nowhere-zz\" points to #nowhere-zz",
+        "2 errors,",
+    ];
+    site.run(&["check"]).prints(&problems);
+    site.build().fails_with(&problems);
+}
