@@ -320,7 +320,13 @@ fn syntax_in_plain_words(message: &str, text: &str, at: usize) -> Option<(String
         && text[at..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
     {
         // `weight = 20x`, `weight = 2 0`: a number mistyped, not text unquoted.
-        let message = "this is not a number: write a number with digits only, as 20 or 2.5 (or, if it is text, in double quotes)";
+        let message = "this is not a number: write a number with digits only, as 20 (or, if it is text, in double quotes)";
+        return Some((message.to_string(), at));
+    }
+    if message.starts_with("invalid boolean") {
+        // `title = todo`: toml read the `t` as the start of `true`.
+        let message =
+            "text must be in double quotes, \"like this\" (a yes-or-no setting is true or false)";
         return Some((message.to_string(), at));
     }
     if message.starts_with("invalid date") && message.contains("two-digit") {
@@ -457,6 +463,15 @@ mod tests {
         }
         let d = syntax_error("title = Why\n");
         assert_eq!(d.message, "text must be in double quotes, \"like this\"");
+        for text in ["title = todo\n", "title = fix\n"] {
+            let d = syntax_error(text);
+            assert!(
+                d.message.starts_with("text must be in double quotes"),
+                "{text}: {}",
+                d.message
+            );
+            assert_eq!((d.line, d.column), (Some(1), Some(9)), "{text}");
+        }
     }
 
     #[test]

@@ -45,12 +45,14 @@ pub fn links_to_file_inside(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// The warning for a symbolic link the build skipped.
-pub fn skipped_link(shown_as: &Path) -> Diagnostic {
-    Diagnostic::warning(
-        shown_as,
-        "skipped: a symbolic link to something outside the site or to a folder",
-    )
+/// The warning for the symbolic link `path` that the build skipped, saying why.
+pub fn skipped_link(path: &Path, shown_as: &Path) -> Diagnostic {
+    let why = match std::fs::canonicalize(path) {
+        Err(_) => "it leads nowhere (its target is missing, or it loops)",
+        Ok(target) if target.is_dir() => "it leads to a folder",
+        Ok(_) => "it leads outside the site",
+    };
+    Diagnostic::warning(shown_as, format!("skipped: a symbolic link, and {why}"))
 }
 
 pub fn rename(from: &Path, to: &Path) -> Result<()> {

@@ -406,7 +406,7 @@ pub fn static_files(
             };
             let file_type = entry.file_type();
             if file_type.is_symlink() && !fs::links_to_file_inside(root, entry.path()) {
-                warnings.push(fs::skipped_link(&shown(entry.path())));
+                warnings.push(fs::skipped_link(entry.path(), &shown(entry.path())));
                 continue;
             }
             if !file_type.is_file() && !file_type.is_symlink() {

@@ -214,7 +214,10 @@ fn walk(
         let file_type = entry.file_type();
         if file_type.is_symlink() {
             if !fs::links_to_file_inside(root, entry.path()) {
-                diagnostics.push(fs::skipped_link(&relative(root, entry.path())));
+                diagnostics.push(fs::skipped_link(
+                    entry.path(),
+                    &relative(root, entry.path()),
+                ));
                 continue;
             }
         } else if !file_type.is_file() {
@@ -272,7 +275,11 @@ fn is_data_dir(content_dir: &Path, path: &Path) -> bool {
 }
 
 fn is_editor_leftover(name: &str) -> bool {
-    name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        // Emacs's autosave, `#timeline.toml#`.
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
 }
 
 fn relative(base: &Path, path: &Path) -> PathBuf {

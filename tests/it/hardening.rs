@@ -83,9 +83,11 @@ fn symlink_loops_and_links_out_of_the_site_are_skipped() {
         site.root().join("static/humans.txt"),
     )
     .unwrap();
+    std::os::unix::fs::symlink("gone.txt", site.root().join("static/dangling.txt")).unwrap();
     site.build().ok().warns(&[
-        "content/passwords.txt: warning: skipped",
-        "static/passwords.txt: warning: skipped",
+        "content/passwords.txt: warning: skipped: a symbolic link, and it leads outside the site",
+        "static/passwords.txt: warning: skipped: a symbolic link, and it leads outside the site",
+        "static/dangling.txt: warning: skipped: a symbolic link, and it leads nowhere",
     ]);
     assert!(!site.public().join("passwords.txt").exists());
     assert_eq!(site.read("humans.txt"), "Made by us");
