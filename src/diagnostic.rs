@@ -215,6 +215,47 @@ impl Diagnostics {
         }
     }
 
+    /// One diagnostic for a template's mistake that every page it renders
+    /// hits: the same place and words, said once for how many pages it broke.
+    pub fn merge_repeats(&mut self) {
+        let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
+        let mut at: std::collections::HashMap<
+            (PathBuf, Option<usize>, Option<usize>, String),
+            usize,
+        > = Default::default();
+        for diagnostic in std::mem::take(&mut self.0) {
+            let Some((said, _)) = diagnostic.message.split_once(crate::templates::RENDERING) else {
+                merged.push((diagnostic, 1));
+                continue;
+            };
+            let key = (
+                diagnostic.path.clone(),
+                diagnostic.line,
+                diagnostic.column,
+                said.to_string(),
+            );
+            match at.get(&key) {
+                Some(&i) => merged[i].1 += 1,
+                None => {
+                    at.insert(key, merged.len());
+                    merged.push((diagnostic, 1));
+                }
+            }
+        }
+        self.0 = merged
+            .into_iter()
+            .map(|(mut diagnostic, pages)| {
+                if pages > 1 {
+                    let others = pages - 1;
+                    let message = diagnostic.message.trim_end_matches(')');
+                    diagnostic.message =
+                        format!("{message} and {others} other page{})", plural(others));
+                }
+                diagnostic
+            })
+            .collect();
+    }
+
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }

@@ -379,6 +379,7 @@ impl Site {
         for result in results {
             diagnostics.take(result);
         }
+        diagnostics.merge_repeats();
         diagnostics.finish().map(drop)
     }
 

@@ -13,6 +13,11 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Result};
 use crate::fs;
 
+/// How a template's error names the page being rendered, `… (while
+/// rendering content/a.md)`: [`crate::diagnostic::Diagnostics::merge_repeats`]
+/// reads it back.
+pub const RENDERING: &str = " (while rendering ";
+
 /// What the `url` and `asset` template functions look up.
 #[derive(Debug, Default)]
 pub struct LinkTables {
@@ -104,9 +109,10 @@ impl Templates {
             .map_err(|e| self.diagnostic(e, for_page))?;
         // An empty template (saved by mistake, or a stub) would publish blank pages.
         if html.iter().all(u8::is_ascii_whitespace) {
-            let page = for_page.map_or_else(String::new, |p| format!(" for {}", p.display()));
+            let page =
+                for_page.map_or_else(String::new, |p| format!("{RENDERING}{})", p.display()));
             let message =
-                format!("the template made an empty page{page}: it must write the page's HTML");
+                format!("the template made an empty page: it must write the page's HTML{page}");
             return Err(Diagnostic::error(self.file_of(name), message).into());
         }
         Ok(html)
@@ -124,7 +130,7 @@ impl Templates {
 
     fn diagnostic(&self, error: tera::Error, for_page: Option<&Path>) -> Diagnostic {
         let suffix = for_page
-            .map(|p| format!(" (while rendering {})", p.display()))
+            .map(|p| format!("{RENDERING}{})", p.display()))
             .unwrap_or_default();
         match error.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {

@@ -265,7 +265,10 @@ fn an_empty_template_is_an_error_not_blank_pages() {
     let site = built_site().file("templates/page.html", "\n  \n");
     fails_and_keeps_output(
         &site,
-        &["templates/page.html: error: the template made an empty page for content/a.md"],
+        &[
+            "templates/page.html: error: the template made an empty page: it must write the page's HTML (while rendering content/a.md and 1 other page)",
+            "1 error,",
+        ],
     );
 }
 
@@ -280,6 +283,22 @@ fn an_unknown_theme_is_shown_at_its_setting() {
         &site,
         &[
             "site.toml:4:1: error: the theme \"nope\" has no templates: themes/nope/templates is missing",
+        ],
+    );
+}
+
+/// A template's mistake breaks every page it renders: it is said once.
+#[test]
+fn a_template_error_on_every_page_is_said_once() {
+    let site = built_site().page("c.md", "title = \"C\"", "Sea.").file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.nope }}{% endblock main %}",
+    );
+    fails_and_keeps_output(
+        &site,
+        &[
+            "(while rendering content/a.md and 2 other pages)",
+            "1 error,",
         ],
     );
 }
