@@ -105,6 +105,23 @@ pub struct StoryPages {
     pub corrections_page: String,
 }
 
+impl StoryPages {
+    /// Each page as a key under content/ (`timeline.md`), however it was
+    /// written: `@/timeline.md`, `/timeline.md` or `content/timeline.md`.
+    fn into_keys(self) -> StoryPages {
+        let key = |page: String| {
+            let page = page.trim_start_matches("@/").trim_start_matches('/');
+            page.strip_prefix("content/").unwrap_or(page).to_string()
+        };
+        StoryPages {
+            timeline_page: key(self.timeline_page),
+            quotes_page: key(self.quotes_page),
+            sources_page: key(self.sources_page),
+            corrections_page: key(self.corrections_page),
+        }
+    }
+}
+
 impl Default for StoryPages {
     fn default() -> Self {
         StoryPages {
@@ -187,7 +204,7 @@ impl Config {
             generate_sitemap: raw.generate_sitemap,
             generate_robots_txt: raw.generate_robots_txt,
             markdown: raw.markdown,
-            story: raw.story,
+            story: raw.story.into_keys(),
             extra: raw.extra,
             source: text.to_string(),
         })
@@ -294,6 +311,18 @@ mod tests {
                 d.message
             );
         }
+    }
+
+    #[test]
+    fn story_pages_are_keys_however_written() {
+        let config = Config::parse(
+            "title = 'T'\nbase_url = 'https://e.org'\n[story]\ntimeline_page = 'content/timeline.md'\nquotes_page = '@/quotes.md'\nsources_page = '/sources.md'\n",
+        )
+        .unwrap();
+        assert_eq!(config.story.timeline_page, "timeline.md");
+        assert_eq!(config.story.quotes_page, "quotes.md");
+        assert_eq!(config.story.sources_page, "sources.md");
+        assert_eq!(config.story.corrections_page, "about.md");
     }
 
     #[test]

@@ -388,7 +388,6 @@ impl Site {
         // The page that shows a part of the story, named by `setting` of
         // [story]; one the story needs and does not have is an error there.
         let mut link_to = |setting: &str, key: &str, needed: bool, what: &str| -> String {
-            let key = key.trim_start_matches("@/");
             match self.content.get(key) {
                 Some(page) => self.config.link(&page.path),
                 None => {
@@ -819,7 +818,7 @@ fn missing_data_files(
     ]
     .into_iter()
     .filter(|(file, page, _)| {
-        content.get(page.trim_start_matches("@/")).is_some() && !root.join(&file.path).exists()
+        content.get(page).is_some() && !root.join(&file.path).exists()
     })
     .map(|(file, page, what)| {
         let message = format!(
