@@ -149,13 +149,23 @@ impl Site {
         self.root.join(&self.config.output_dir)
     }
 
-    /// Renders every output file into `sink`. The prepared values, with the
-    /// warnings found on the way, are handed back: a process that ends after
-    /// the build can leave them to the system rather than free them one by one.
-    pub fn render(&self, sink: &dyn Sink) -> Result<(RenderStats, Prepared)> {
+    /// Renders every output file into `sink`. Returns the warnings found on the way.
+    pub fn render(&self, sink: &dyn Sink) -> Result<(RenderStats, Vec<Diagnostic>)> {
         let prepared = self.prepare(None)?;
         let stats = self.write(&prepared, sink)?;
-        Ok((stats, prepared))
+        Ok((stats, prepared.warnings))
+    }
+
+    /// Refuses an output folder that a build must not replace
+    /// ([`output::check_output_dir`]); one that site.toml set, rather than
+    /// the command line, is shown at its line there.
+    pub fn check_output_folder(&self, set_in_config: bool) -> Result<()> {
+        match output::check_output_dir(&self.root, &self.config.output_dir) {
+            Err(Error::Usage(message)) if set_in_config => Err(Error::Site(vec![
+                self.config.setting_error("output_dir", message),
+            ])),
+            result => result,
+        }
     }
 
     /// Renders the story and finds the sources every page cites, ready for

@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::check::LinkChecker;
 use crate::cli::BuildArgs;
 use crate::diagnostic::{Diagnostics, Error, Result};
-use crate::output::{self, Staging};
+use crate::output::Staging;
 use crate::site::{BuildOptions, RenderStats, Site};
 
 /// What a finished build reports.
@@ -47,15 +47,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let site = Site::load(options)?;
     let output_dir = site.output_dir();
-    match output::check_output_dir(&site.root, &site.config.output_dir) {
-        // Set in site.toml: shown at its line there.
-        Err(Error::Usage(message)) if options.output_dir.is_none() => {
-            return Err(Error::Site(vec![
-                site.config.setting_error("output_dir", message),
-            ]));
-        }
-        result => result?,
-    }
+    site.check_output_folder(options.output_dir.is_none())?;
     let mut prepared = site.prepare(None)?;
     let staging = Staging::new(&output_dir)?;
     let checker = LinkChecker::new(Some(&staging), &site.config.base_url);

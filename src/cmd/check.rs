@@ -48,11 +48,9 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let checker = LinkChecker::new(None, &site.config.base_url);
     let mut diagnostics = site.warnings.clone();
     // An output folder that `build` would refuse to replace.
-    match crate::output::check_output_dir(&site.root, &site.config.output_dir) {
+    match site.check_output_folder(options.output_dir.is_none()) {
         Ok(()) => {}
-        Err(Error::Usage(message)) => {
-            diagnostics.push(site.config.setting_error("output_dir", message))
-        }
+        Err(Error::Site(found)) => diagnostics.extend(found),
         Err(other) => return Err(other),
     }
     let prepared = match site.prepare(None) {
