@@ -308,6 +308,9 @@ impl Story {
             let last = e.end.unwrap_or(e.date).last_day();
             (e.date.first_day(), last, e.order)
         });
+        // Newest first. The file lists them newest last, so of two on one
+        // day the later in the file goes first.
+        story.corrections.reverse();
         story
             .corrections
             .sort_by_key(|c| std::cmp::Reverse(c.date.first_day()));

@@ -871,3 +871,22 @@ fn a_page_error_does_not_hide_the_story_datas() {
         "\"nope\"",
     ]);
 }
+
+/// The log lists corrections newest first, and of two on one day the one
+/// written later in the file (it says newest last) first.
+#[test]
+fn corrections_of_one_day_are_listed_newest_first() {
+    let corrections = "[[entry]]\ndate = \"2025-08-01\"\nkind = \"update\"\ntext = \"First.\"\n\n[[entry]]\ndate = \"2025-08-02\"\nkind = \"correction\"\ntext = \"Morning.\"\n\n[[entry]]\ndate = \"2025-08-02\"\nkind = \"correction\"\ntext = \"Afternoon.\"\n";
+    let site = story_site().file("content/data/corrections.toml", corrections);
+    site.build().ok();
+    let about = site.read("about/index.html");
+    let at = |text: &str| {
+        about
+            .find(text)
+            .unwrap_or_else(|| panic!("{text} missing:\n{about}"))
+    };
+    assert!(
+        at("Afternoon.") < at("Morning.") && at("Morning.") < at("First."),
+        "{about}"
+    );
+}
