@@ -43,10 +43,12 @@ for arg in sys.argv[3:]:
     out = f"{work}/ab-out-{pages}-{name}"
     commands.append((name, command.replace("SITE", site).replace("OUT", out)))
 
-# Each command starts from an empty output folder: Broadside replaces only a
-# folder one of its own builds wrote, and an older binary may have left this one.
+# Each command starts from no output folder (nor the previous output Broadside
+# keeps beside it): Broadside replaces only a folder one of its own builds
+# wrote, and an older binary may have left this one.
 for name, _ in commands:
-    shutil.rmtree(f"{work}/ab-out-{pages}-{name}", ignore_errors=True)
+    for folder in (f"ab-out-{pages}-{name}", f".ab-out-{pages}-{name}.previous"):
+        shutil.rmtree(f"{work}/{folder}", ignore_errors=True)
 
 wall = {name: [] for name, _ in commands}
 cpu = {name: [] for name, _ in commands}

@@ -470,3 +470,45 @@ fn markdown_links_to_a_static_file_by_its_path_in_static() {
     );
     site.run(&["check"]).ok();
 }
+
+#[test]
+fn a_rebuild_over_the_output_before_last_writes_what_a_new_folder_gets() {
+    let site = SiteTest::new()
+        .page("_index.md", "title = \"Home\"", "Welcome.")
+        .page("gone.md", "title = \"Gone soon\"", "Here for now.")
+        .page("section/_index.md", "title = \"Section\"", "Pages:")
+        .page(
+            "section/page.md",
+            "title = \"Page\"",
+            "A long page, a long page.",
+        )
+        .file("content/section/chart.svg", "<svg></svg>")
+        .file("static/notes.txt", "version one");
+    site.build().ok();
+    site.build().ok();
+    let previous = site.root().join(".public.previous");
+    assert!(
+        previous.join("gone/index.html").is_file(),
+        "the old output is kept"
+    );
+
+    // The third build writes into the first's output: a page gone, one
+    // shorter, one new, a file beside a page gone, a static file changed.
+    std::fs::remove_file(site.root().join("content/gone.md")).unwrap();
+    std::fs::remove_file(site.root().join("content/section/chart.svg")).unwrap();
+    let site = site
+        .page("section/page.md", "title = \"Page\"", "Short.")
+        .page("new.md", "title = \"New\"", "New page.")
+        .file("static/notes.txt", "version two");
+    site.build().ok();
+    site.run(&["build", "--output", "fresh"]).ok();
+    let fresh = tree(&site.root().join("fresh"));
+    assert_eq!(site.snapshot(), fresh);
+    assert!(
+        !site.public().join("gone").exists() && !site.public().join("section/chart.svg").exists()
+    );
+    assert!(
+        previous.join("gone/index.html").is_file(),
+        "the second build's output"
+    );
+}

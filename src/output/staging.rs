@@ -1,0 +1,724 @@
+//! The folder a build writes into, swapped in for the output folder only
+//! when the whole build succeeded.
+//!
+//! After a swap the previous output is kept, hidden, beside the new one
+//! (`.public.previous`), and the next build writes into it, over the files
+//! it holds, rather than into a new folder: deleting the old output and
+//! creating every folder and file anew was 14% of a 10,000-page rebuild
+//! (`benches/HISTORY.md`). What the reused folder holds that the build does
+//! not write again is removed before the swap, so the output is the same as
+//! a build into a new folder's.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rustc_hash::FxHashSet;
+
+use super::{OUTPUT_MARK, Sink};
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::fs;
+
+/// A build's output being written: a hidden folder beside the real one,
+/// swapped in by [`Staging::commit`]. Dropped without commit, it is removed and
+/// the previous output stays exactly as it was.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    target: PathBuf,
+    files: AtomicUsize,
+    /// When the folder is a previous output taken up again: what it holds
+    /// that this build has not written (yet).
+    leftovers: Option<Mutex<Leftovers>>,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> Result<Staging> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let dir = tempfile::Builder::new()
+            .prefix(&hidden_beside(target, "staging-"))
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))?;
+        let leftovers = take_previous(&previous_beside(target), dir.path())
+            .map_err(|e| Error::io(dir.path(), e))?;
+        let staging = Staging {
+            dir,
+            target: target.to_path_buf(),
+            files: AtomicUsize::new(0),
+            leftovers: leftovers.map(Mutex::new),
+        };
+        staging.write(
+            Path::new(OUTPUT_MARK),
+            b"Written by `broadside build`, which replaces this whole folder each time.\n",
+        )?;
+        Ok(staging)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Replaces the output folder with the staged one, and keeps the old one
+    /// for the next build to write into: until the swap, the previous site
+    /// is whole.
+    pub fn commit(self) -> Result<()> {
+        if let Some(leftovers) = &self.leftovers {
+            let leftovers = leftovers.lock().expect("no panic holding the lock");
+            leftovers
+                .remove_from(self.dir.path())
+                .map_err(|e| Error::io(self.dir.path(), e))?;
+        }
+        let staged = self.dir.keep();
+        if !self.target.exists() {
+            return fs::rename(&staged, &self.target);
+        }
+        let old = swap_in(&staged, &self.target)?;
+        if folds_case(&self.target) || std::fs::rename(&old, previous_beside(&self.target)).is_err()
+        {
+            // Something else has the name, or reusing the folder is not safe here.
+            remove_tree(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes one file at `path`, relative to the folder.
+    fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let to = safe_join(self.dir.path(), path)?;
+        if self.keeps(path) {
+            let io = |e| Error::io(&to, e);
+            if overwrite(&to, bytes).map_err(io)? {
+                return Ok(());
+            }
+            clear_way(self.dir.path(), path).map_err(io)?;
+        }
+        fs::write(&to, bytes)
+    }
+
+    /// In a reused folder, notes that `path` is written again and says so.
+    fn keeps(&self, path: &Path) -> bool {
+        let Some(leftovers) = &self.leftovers else {
+            return false;
+        };
+        leftovers
+            .lock()
+            .expect("no panic holding the lock")
+            .keep(path);
+        true
+    }
+}
+
+impl Sink for Staging {
+    fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.write(path, bytes)
+    }
+
+    fn copy(&self, from: &Path, path: &Path) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        let to = safe_join(self.dir.path(), path)?;
+        // A copy is a new file, with the permissions of the original.
+        if self.keeps(path) {
+            clear_way(self.dir.path(), path).map_err(|e| Error::io(&to, e))?;
+        }
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(from, &to)
+            .map(drop)
+            .map_err(|e| Error::io(from, e))
+    }
+}
+
+/// What a reused folder holds that the build has not written, by path
+/// relative to the folder.
+#[derive(Debug, Default)]
+struct Leftovers {
+    files: FxHashSet<PathBuf>,
+    folders: FxHashSet<PathBuf>,
+}
+
+impl Leftovers {
+    /// Notes that `path` is written: it stays, and so do the folders that
+    /// lead to it.
+    fn keep(&mut self, path: &Path) {
+        // A file may replace a folder, and a folder a file, of the same name.
+        for stays in path.ancestors().take_while(|p| !p.as_os_str().is_empty()) {
+            self.files.remove(stays);
+            self.folders.remove(stays);
+        }
+    }
+
+    /// Removes what was not written from `dir`. A folder goes with all it
+    /// holds, so the files inside it may be gone already.
+    fn remove_from(&self, dir: &Path) -> std::io::Result<()> {
+        use std::io::ErrorKind::{NotADirectory, NotFound};
+        let mut folders: Vec<&PathBuf> = self.folders.iter().collect();
+        folders.sort_unstable_by_key(|f| f.components().count());
+        for folder in folders {
+            match remove_tree(&dir.join(folder)) {
+                Err(e) if e.kind() != NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        for file in &self.files {
+            match std::fs::remove_file(dir.join(file)) {
+                Err(e) if !matches!(e.kind(), NotFound | NotADirectory) => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `.public.previous`: the previous output, kept beside the output `target`.
+fn previous_beside(target: &Path) -> PathBuf {
+    target.with_file_name(hidden_beside(target, "previous"))
+}
+
+/// Moves the previous output kept beside the output folder, if a build left
+/// one there, into `into` (an empty folder), and lists what it holds.
+#[cfg(unix)]
+fn take_previous(previous: &Path, into: &Path) -> std::io::Result<Option<Leftovers>> {
+    let is_ours = std::fs::symlink_metadata(previous).is_ok_and(|m| m.is_dir())
+        && previous.join(OUTPUT_MARK).is_file()
+        && !folds_case(previous);
+    // A rename onto an empty folder: of two builds at once, one gets it.
+    if !is_ours || std::fs::rename(previous, into).is_err() {
+        return Ok(None);
+    }
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    match list_tree(
+        open_dir(rustix::fs::CWD, into)?,
+        Path::new(""),
+        &mut files,
+        &mut folders,
+    ) {
+        Ok(()) => Ok(Some(Leftovers {
+            files: files.into_iter().collect(),
+            folders: folders.into_iter().collect(),
+        })),
+        // Start from an empty folder after all.
+        Err(_) => remove_contents(open_dir(rustix::fs::CWD, into)?).map(|()| None),
+    }
+}
+
+#[cfg(not(unix))]
+fn take_previous(_previous: &Path, _into: &Path) -> std::io::Result<Option<Leftovers>> {
+    Ok(None)
+}
+
+/// Whether the file system holding the output folder `dir` (which has its
+/// `.broadside` file) ignores case: there, a page renamed from `About.md`
+/// to `about.md` would write over its old file by the old name, and
+/// removing the old name would remove the page, so the folder is not reused.
+fn folds_case(dir: &Path) -> bool {
+    dir.join(OUTPUT_MARK.to_uppercase())
+        .symlink_metadata()
+        .is_ok()
+}
+
+/// Writes `bytes` over the file at `path` in place, if it is a file this
+/// folder alone holds: not a folder or a link, and not hard-linked from
+/// elsewhere, which writing over it would change too. False if it is not.
+/// In place, a file costs less than a new one, whose folder entry, and
+/// whose old version's, cost more than the writing.
+#[cfg(unix)]
+fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let Ok(mut file) = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+    else {
+        // Not there, a folder, a link, or read-only: made anew.
+        return Ok(false);
+    };
+    let metadata = file.metadata()?;
+    if !metadata.is_file() || metadata.nlink() != 1 {
+        return Ok(false);
+    }
+    file.write_all(bytes)?;
+    if metadata.len() > bytes.len() as u64 {
+        file.set_len(bytes.len() as u64)?;
+    }
+    Ok(true)
+}
+
+#[cfg(not(unix))]
+fn overwrite(_path: &Path, _bytes: &[u8]) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// Removes what stands in the way of a new file at `path` under `dir`: a
+/// file where one of its folders should be, or whatever is at `path`.
+fn clear_way(dir: &Path, path: &Path) -> std::io::Result<()> {
+    let mut at = dir.to_path_buf();
+    let mut parts = path.components().peekable();
+    while let Some(part) = parts.next() {
+        at.push(part);
+        let is_last = parts.peek().is_none();
+        match std::fs::symlink_metadata(&at) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+            Ok(metadata) if metadata.is_dir() && is_last => return remove_tree(&at),
+            Ok(metadata) if !metadata.is_dir() => return std::fs::remove_file(&at),
+            Ok(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The name of a hidden folder beside the output `target` for one step of
+/// replacing it: `.public.staging-…`, `.public.old-…`.
+fn hidden_beside(target: &Path, step: &str) -> String {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    format!(".{name}.{step}")
+}
+
+/// Puts the folder `staged` where `target` is and returns where the previous
+/// `target` now lies. On Linux the two are exchanged in one step, so a web
+/// server reading the output never finds it missing; elsewhere, or on a file
+/// system that cannot exchange, the old folder is renamed aside first.
+fn swap_in(staged: &Path, target: &Path) -> Result<PathBuf> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, staged, CWD, target, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(staged.to_path_buf()),
+            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {}
+            Err(e) => {
+                let _ = remove_tree(staged);
+                return Err(Error::io(target, e.into()));
+            }
+        }
+    }
+    let old = staged.with_file_name(hidden_beside(
+        target,
+        &format!("old-{}", std::process::id()),
+    ));
+    fs::rename(target, &old)?;
+    if let Err(e) = fs::rename(staged, target) {
+        // Put the previous site back before reporting.
+        let _ = std::fs::rename(&old, target);
+        let _ = remove_tree(staged);
+        return Err(e);
+    }
+    Ok(old)
+}
+
+/// Removes a folder and everything in it, on all cores: a large site leaves
+/// as many files to unlink as it wrote. It works from directory handles, so a
+/// symbolic link inside is removed, never followed, and a folder swapped for a
+/// link while it runs cannot lead it elsewhere. The `remove_dir_all` crate
+/// does the same but opens and stats every file first: four system calls a
+/// file where one will do.
+#[cfg(unix)]
+fn remove_tree(path: &Path) -> std::io::Result<()> {
+    remove_contents(open_dir(rustix::fs::CWD, path)?)?;
+    std::fs::remove_dir(path)
+}
+
+#[cfg(unix)]
+fn remove_contents(dir: std::os::fd::OwnedFd) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    use rustix::fs::AtFlags;
+    let mut entries = rustix::fs::Dir::new(dir)?;
+    let folders = read_folder(&mut entries, |dir, name, _| {
+        Ok(rustix::fs::unlinkat(dir, name, AtFlags::empty())?)
+    })?;
+    let dir = entries.fd()?;
+    // A task a folder, so that neither thread is left alone at the end
+    // with a long run of them.
+    folders.par_iter().with_max_len(1).try_for_each(|name| {
+        remove_contents(open_dir(dir, name.as_c_str())?)?;
+        rustix::fs::unlinkat(dir, name.as_c_str(), AtFlags::REMOVEDIR).map_err(Into::into)
+    })
+}
+
+/// Lists the files and folders in `dir`, which is `at` below the folder
+/// being listed, on all cores. Anything else (a link) is removed: a build
+/// writes none, and writing through one could lead out of the folder.
+#[cfg(unix)]
+fn list_tree(
+    dir: std::os::fd::OwnedFd,
+    at: &Path,
+    files: &mut Vec<PathBuf>,
+    folders: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    use rustix::fs::{AtFlags, FileType};
+    use std::os::unix::ffi::OsStrExt;
+    let name_at = |name: &std::ffi::CStr| at.join(std::ffi::OsStr::from_bytes(name.to_bytes()));
+    let mut entries = rustix::fs::Dir::new(dir)?;
+    let subfolders = read_folder(&mut entries, |dir, name, file_type| {
+        if file_type == FileType::RegularFile {
+            files.push(name_at(name));
+            Ok(())
+        } else {
+            Ok(rustix::fs::unlinkat(dir, name, AtFlags::empty())?)
+        }
+    })?;
+    let dir = entries.fd()?;
+    let below = subfolders
+        .par_iter()
+        .with_max_len(1)
+        .map(|name| {
+            let at = name_at(name);
+            let (mut files, mut folders) = (Vec::new(), Vec::new());
+            list_tree(
+                open_dir(dir, name.as_c_str())?,
+                &at,
+                &mut files,
+                &mut folders,
+            )?;
+            folders.push(at);
+            Ok((files, folders))
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    for (below_files, below_folders) in below {
+        files.extend(below_files);
+        folders.extend(below_folders);
+    }
+    Ok(())
+}
+
+/// Reads a folder's entries but `.` and `..`: returns the names of its
+/// subfolders, and gives each other entry to `other` with its type.
+#[cfg(unix)]
+fn read_folder(
+    entries: &mut rustix::fs::Dir,
+    mut other: impl FnMut(
+        std::os::fd::BorrowedFd<'_>,
+        &std::ffi::CStr,
+        rustix::fs::FileType,
+    ) -> std::io::Result<()>,
+) -> std::io::Result<Vec<std::ffi::CString>> {
+    use rustix::fs::{AtFlags, FileType};
+    let mut folders = Vec::new();
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == c"." || name == c".." {
+            continue;
+        }
+        let file_type = match entry.file_type() {
+            // Some file systems do not say in the listing.
+            FileType::Unknown => FileType::from_raw_mode(
+                rustix::fs::statat(entries.fd()?, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode,
+            ),
+            known => known,
+        };
+        if file_type == FileType::Directory {
+            folders.push(name.to_owned());
+        } else {
+            other(entries.fd()?, name, file_type)?;
+        }
+    }
+    Ok(folders)
+}
+
+/// Opens a folder to read and remove from, refusing a symbolic link.
+#[cfg(unix)]
+fn open_dir(
+    at: impl std::os::fd::AsFd,
+    path: impl rustix::path::Arg,
+) -> std::io::Result<std::os::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    Ok(rustix::fs::openat(at, path, flags, Mode::empty())?)
+}
+
+#[cfg(not(unix))]
+fn remove_tree(path: &Path) -> std::io::Result<()> {
+    remove_dir_all::remove_dir_all(path)
+}
+
+/// Joins a relative output path, refusing one that would climb out.
+fn safe_join(base: &Path, path: &Path) -> Result<PathBuf> {
+    if path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        Ok(base.join(path))
+    } else {
+        Err(Diagnostic::error(path, "refusing to write outside the output folder").into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staging_swaps_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old.html"), "old").unwrap();
+
+        let failed = Staging::new(&target).unwrap();
+        failed.emit(Path::new("new.html"), b"new").unwrap();
+        drop(failed);
+        assert!(target.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "staging left behind"
+        );
+
+        let ok = Staging::new(&target).unwrap();
+        ok.emit(Path::new("a/new.html"), b"new").unwrap();
+        assert!(ok.emit(Path::new("../escape.html"), b"x").is_err());
+        ok.commit().unwrap();
+        assert!(!target.join("old.html").exists());
+        assert!(target.join("a/new.html").exists());
+        assert_eq!(
+            names(dir.path()),
+            [".public.previous", "public"],
+            "the old output kept for the next build, and nothing else"
+        );
+    }
+
+    /// The files under `dir` with their text, and its folders (ending in `/`).
+    fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let name = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+                if e.file_type().is_dir() {
+                    (format!("{name}/"), String::new())
+                } else {
+                    (name.into(), std::fs::read_to_string(e.path()).unwrap())
+                }
+            })
+            .collect()
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Builds `files` into `target` through a staging folder.
+    fn build(target: &Path, files: &[(&str, &str)]) {
+        let staging = Staging::new(target).unwrap();
+        for (path, text) in files {
+            staging.emit(Path::new(path), text.as_bytes()).unwrap();
+        }
+        staging.commit().unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_build_writes_over_the_output_before_last_and_leaves_what_a_new_folder_would() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let inode = |path: &Path| std::fs::metadata(path).unwrap().ino();
+        build(
+            &target,
+            &[
+                ("index.html", "first, and longer"),
+                ("a/index.html", "a"),
+                ("b", "b is a file"),
+                ("gone/deeper/index.html", "gone"),
+                ("kept/x.html", "x"),
+                ("kept/y.html", "y"),
+            ],
+        );
+        let first_index = inode(&target.join("index.html"));
+        build(&target, &[("index.html", "second")]);
+        let previous = dir.path().join(".public.previous");
+        assert_eq!(tree(&previous)["gone/deeper/index.html"], "gone");
+
+        let third = [
+            ("index.html", "third"),
+            ("a", "a is a file now"),
+            ("b/index.html", "b is a folder now"),
+            ("kept/x.html", "x again"),
+            ("new/index.html", "new"),
+        ];
+        build(&target, &third);
+        let mark = tree(&target)[OUTPUT_MARK].clone();
+        let mut expected: std::collections::BTreeMap<String, String> = third
+            .iter()
+            .map(|(path, text)| (path.to_string(), text.to_string()))
+            .collect();
+        for folder in ["b/", "kept/", "new/"] {
+            expected.insert(folder.into(), String::new());
+        }
+        expected.insert(OUTPUT_MARK.into(), mark);
+        assert_eq!(tree(&target), expected);
+        assert_eq!(
+            inode(&target.join("index.html")),
+            first_index,
+            "the first build's file written over"
+        );
+        assert_eq!(tree(&previous)["index.html"], "second");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writing_over_the_output_before_last_changes_nothing_outside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        build(
+            &target,
+            &[("index.html", "1"), ("page/index.html", "page 1")],
+        );
+        build(
+            &target,
+            &[("index.html", "2"), ("page/index.html", "page 2")],
+        );
+        // A copy made with hard links (`cp -al`) of what is now the previous output.
+        let previous = dir.path().join(".public.previous");
+        std::fs::hard_link(
+            previous.join("page/index.html"),
+            outside.join("snapshot.html"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&outside, previous.join("linked")).unwrap();
+        std::os::unix::fs::symlink(outside.join("snapshot.html"), previous.join("file.html"))
+            .unwrap();
+
+        build(
+            &target,
+            &[
+                ("index.html", "3"),
+                ("page/index.html", "page 3"),
+                ("linked/snapshot.html", "in a folder of its own"),
+                ("file.html", "a file of its own"),
+            ],
+        );
+        assert_eq!(tree(&outside)["snapshot.html"], "page 1");
+        assert_eq!(names(&outside), ["snapshot.html"]);
+        assert_eq!(
+            tree(&target)["linked/snapshot.html"],
+            "in a folder of its own"
+        );
+        assert!(!target.join("linked").is_symlink() && !target.join("file.html").is_symlink());
+    }
+
+    #[test]
+    fn a_previous_folder_that_no_build_wrote_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let previous = dir.path().join(".public.previous");
+        std::fs::create_dir(&previous).unwrap();
+        std::fs::write(previous.join("notes.txt"), "mine").unwrap();
+        for round in ["1", "2", "3"] {
+            build(&target, &[("index.html", round)]);
+        }
+        assert_eq!(tree(&target)["index.html"], "3");
+        assert_eq!(names(&previous), ["notes.txt"]);
+        assert_eq!(tree(&previous)["notes.txt"], "mine");
+        assert_eq!(names(dir.path()), [".public.previous", "public"]);
+    }
+
+    #[test]
+    fn a_failed_build_over_the_previous_output_leaves_the_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        build(&target, &[("index.html", "1")]);
+        build(&target, &[("index.html", "2")]);
+        let before = tree(&target);
+        let failed = Staging::new(&target).unwrap();
+        failed.emit(Path::new("index.html"), b"3").unwrap();
+        drop(failed);
+        assert_eq!(tree(&target), before);
+        assert_eq!(
+            names(dir.path()),
+            ["public"],
+            "the staging folder is removed"
+        );
+        build(&target, &[("index.html", "4")]);
+        assert_eq!(tree(&target)["index.html"], "4");
+    }
+
+    #[test]
+    fn swapping_in_keeps_the_previous_output_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staged, target) = (dir.path().join(".staged"), dir.path().join("public"));
+        std::fs::create_dir(&staged).unwrap();
+        std::fs::write(staged.join("index.html"), "new").unwrap();
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("index.html"), "old").unwrap();
+
+        let old = swap_in(&staged, &target).unwrap();
+
+        let read = |folder: &Path| std::fs::read_to_string(folder.join("index.html")).unwrap();
+        assert_eq!(read(&target), "new");
+        assert_eq!(read(&old), "old");
+        if cfg!(target_os = "linux") {
+            assert_eq!(old, staged, "exchanged in one step");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+
+        // A swap that fails leaves no staging folder behind.
+        if cfg!(target_os = "linux") {
+            let gone = dir.path().join("gone");
+            assert!(swap_in(&old, &gone).is_err());
+            assert!(!old.exists(), "the staging folder is removed");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_the_old_output_never_follows_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(outside.join("sub")).unwrap();
+        std::fs::write(outside.join("keep.txt"), "keep").unwrap();
+        std::fs::write(outside.join("sub/keep.txt"), "keep").unwrap();
+        let old = dir.path().join("old");
+        for page in 0..40 {
+            let folder = old.join(format!("section-{}/page-{page}", page % 3));
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("index.html"), "x").unwrap();
+        }
+        std::fs::create_dir_all(old.join("empty/deeper")).unwrap();
+        std::os::unix::fs::symlink(&outside, old.join("link-to-folder")).unwrap();
+        std::os::unix::fs::symlink(&outside, old.join("section-1/link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("keep.txt"), old.join("link-to-file")).unwrap();
+
+        remove_tree(&old).unwrap();
+
+        assert!(!old.exists());
+        assert_eq!(
+            std::fs::read_to_string(outside.join("keep.txt")).unwrap(),
+            "keep"
+        );
+        assert!(outside.join("sub/keep.txt").exists());
+        assert!(
+            remove_tree(&dir.path().join("link-to-old")).is_err(),
+            "a missing folder is an error"
+        );
+        std::os::unix::fs::symlink(&outside, dir.path().join("link")).unwrap();
+        assert!(
+            remove_tree(&dir.path().join("link")).is_err(),
+            "a link is refused"
+        );
+        assert!(outside.join("keep.txt").exists());
+    }
+}
