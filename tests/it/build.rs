@@ -471,6 +471,7 @@ fn markdown_links_to_a_static_file_by_its_path_in_static() {
     site.run(&["check"]).ok();
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_rebuild_over_the_output_before_last_writes_what_a_new_folder_gets() {
     let site = SiteTest::new()
