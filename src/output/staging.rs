@@ -9,6 +9,7 @@
 //! not write again is removed before the swap, so the output is the same as
 //! a build into a new folder's.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,6 +30,9 @@ pub struct Staging {
     /// When the folder is a previous output taken up again: what it holds
     /// that this build has not written (yet).
     leftovers: Option<Mutex<Leftovers>>,
+    /// The permissions a new file gets, which a file written over must
+    /// have too, to be the same as a new one.
+    new_file_mode: u32,
 }
 
 impl Staging {
@@ -44,16 +48,24 @@ impl Staging {
             .map_err(|e| Error::io(parent, e))?;
         let leftovers = take_previous(&previous_beside(target), dir.path())
             .map_err(|e| Error::io(dir.path(), e))?;
-        let staging = Staging {
+        let mut staging = Staging {
             dir,
             target: target.to_path_buf(),
             files: AtomicUsize::new(0),
             leftovers: leftovers.map(Mutex::new),
+            new_file_mode: 0,
         };
-        staging.write(
-            Path::new(OUTPUT_MARK),
+        // Always a new file, to learn what permissions new files get.
+        let mark = staging.dir.path().join(OUTPUT_MARK);
+        let io = |e| Error::io(&mark, e);
+        if staging.make_way(Path::new(OUTPUT_MARK)).map_err(io)? {
+            std::fs::remove_file(&mark).map_err(io)?;
+        }
+        fs::write(
+            &mark,
             b"Written by `broadside build`, which replaces this whole folder each time.\n",
         )?;
+        staging.new_file_mode = mode_of(&mark).map_err(io)?;
         Ok(staging)
     }
 
@@ -88,44 +100,40 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes one file at `path`, relative to the folder.
-    fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        let to = safe_join(self.dir.path(), path)?;
-        if self.keeps(path) {
-            let io = |e| Error::io(&to, e);
-            if overwrite(&to, bytes).map_err(io)? {
-                return Ok(());
-            }
-            clear_way(self.dir.path(), path).map_err(io)?;
+    /// In a reused folder: notes that `path` is written again, removes what
+    /// of the old output stands in its way, and says whether an old file is
+    /// at `path`.
+    fn make_way(&self, path: &Path) -> std::io::Result<bool> {
+        match &self.leftovers {
+            Some(leftovers) => leftovers
+                .lock()
+                .expect("no panic holding the lock")
+                .make_way(self.dir.path(), path),
+            None => Ok(false),
         }
-        fs::write(&to, bytes)
-    }
-
-    /// In a reused folder, notes that `path` is written again and says so.
-    fn keeps(&self, path: &Path) -> bool {
-        let Some(leftovers) = &self.leftovers else {
-            return false;
-        };
-        leftovers
-            .lock()
-            .expect("no panic holding the lock")
-            .keep(path);
-        true
     }
 }
 
 impl Sink for Staging {
     fn emit(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.write(path, bytes)
+        let to = safe_join(self.dir.path(), path)?;
+        let io = |e| Error::io(&to, e);
+        if self.make_way(path).map_err(io)? {
+            if overwrite(&to, bytes, self.new_file_mode).map_err(io)? {
+                return Ok(());
+            }
+            std::fs::remove_file(&to).map_err(io)?;
+        }
+        fs::write(&to, bytes)
     }
 
     fn copy(&self, from: &Path, path: &Path) -> Result<()> {
         self.files.fetch_add(1, Ordering::Relaxed);
         let to = safe_join(self.dir.path(), path)?;
         // A copy is a new file, with the permissions of the original.
-        if self.keeps(path) {
-            clear_way(self.dir.path(), path).map_err(|e| Error::io(&to, e))?;
+        if self.make_way(path).map_err(|e| Error::io(&to, e))? {
+            std::fs::remove_file(&to).map_err(|e| Error::io(&to, e))?;
         }
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent)?;
@@ -145,14 +153,26 @@ struct Leftovers {
 }
 
 impl Leftovers {
-    /// Notes that `path` is written: it stays, and so do the folders that
-    /// lead to it.
-    fn keep(&mut self, path: &Path) {
-        // A file may replace a folder, and a folder a file, of the same name.
-        for stays in path.ancestors().take_while(|p| !p.as_os_str().is_empty()) {
-            self.files.remove(stays);
-            self.folders.remove(stays);
+    /// Notes that the file `path` is written, under `dir`: it stays, and so
+    /// do the folders that lead to it. An old file where one of those
+    /// folders goes, or an old folder where the file goes, is removed (a
+    /// page `a.md` become `a/_index.md`, say). True if an old file is at
+    /// `path`. Only what the list holds is removed, never what this build
+    /// wrote, and each thing by one thread.
+    fn make_way(&mut self, dir: &Path, path: &Path) -> std::io::Result<bool> {
+        for folder in path.ancestors().skip(1) {
+            if folder.as_os_str().is_empty() {
+                break;
+            }
+            self.folders.remove(folder);
+            if self.files.remove(folder) {
+                std::fs::remove_file(dir.join(folder))?;
+            }
         }
+        if self.folders.remove(path) {
+            remove_tree(&dir.join(path))?;
+        }
+        Ok(self.files.remove(path))
     }
 
     /// Removes what was not written from `dir`. A folder goes with all it
@@ -163,7 +183,7 @@ impl Leftovers {
         folders.sort_unstable_by_key(|f| f.components().count());
         for folder in folders {
             match remove_tree(&dir.join(folder)) {
-                Err(e) if e.kind() != NotFound => return Err(e),
+                Err(e) if !matches!(e.kind(), NotFound | NotADirectory) => return Err(e),
                 _ => {}
             }
         }
@@ -229,13 +249,13 @@ fn can_reuse(dir: &Path) -> bool {
             .is_err()
 }
 
-/// Writes `bytes` over the file at `path` in place, if it is a file this
-/// folder alone holds: not a folder or a link, and not hard-linked from
-/// elsewhere, which writing over it would change too. False if it is not.
-/// In place, a file costs less than a new one, whose folder entry, and
-/// whose old version's, cost more than the writing.
+/// Writes `bytes` over the old file at `path` in place, if it is a file this
+/// folder alone holds (not hard-linked from elsewhere, which writing over it
+/// would change too) with the permissions `mode` of a new file. False if it
+/// is not. In place, a file costs less than a new one, whose folder entry,
+/// and whose old version's, cost more than the writing.
 #[cfg(unix)]
-fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+fn overwrite(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<bool> {
     use std::io::Write;
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let Ok(mut file) = std::fs::OpenOptions::new()
@@ -243,11 +263,11 @@ fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(path)
     else {
-        // Not there, a folder, a link, or read-only: made anew.
+        // Read-only, or changed since it was listed: made anew.
         return Ok(false);
     };
     let metadata = file.metadata()?;
-    if !metadata.is_file() || metadata.nlink() != 1 {
+    if !metadata.is_file() || metadata.nlink() != 1 || metadata.mode() & 0o7777 != mode {
         return Ok(false);
     }
     file.write_all(bytes)?;
@@ -258,37 +278,30 @@ fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 }
 
 #[cfg(not(unix))]
-fn overwrite(_path: &Path, _bytes: &[u8]) -> std::io::Result<bool> {
+fn overwrite(_path: &Path, _bytes: &[u8], _mode: u32) -> std::io::Result<bool> {
     Ok(false)
 }
 
-/// Removes what stands in the way of a new file at `path` under `dir`: a
-/// file where one of its folders should be, or whatever is at `path`.
-fn clear_way(dir: &Path, path: &Path) -> std::io::Result<()> {
-    let mut at = dir.to_path_buf();
-    let mut parts = path.components().peekable();
-    while let Some(part) = parts.next() {
-        at.push(part);
-        let is_last = parts.peek().is_none();
-        match std::fs::symlink_metadata(&at) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e),
-            Ok(metadata) if metadata.is_dir() && is_last => return remove_tree(&at),
-            Ok(metadata) if !metadata.is_dir() => return std::fs::remove_file(&at),
-            Ok(_) => {}
-        }
-    }
-    Ok(())
+/// The permission bits of the file at `path`.
+#[cfg(unix)]
+fn mode_of(path: &Path) -> std::io::Result<u32> {
+    use std::os::unix::fs::MetadataExt;
+    Ok(std::fs::metadata(path)?.mode() & 0o7777)
+}
+
+#[cfg(not(unix))]
+fn mode_of(_path: &Path) -> std::io::Result<u32> {
+    Ok(0)
 }
 
 /// The name of a hidden folder beside the output `target` for one step of
 /// replacing it: `.public.staging-…`, `.public.old-…`.
-fn hidden_beside(target: &Path, step: &str) -> String {
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    format!(".{name}.{step}")
+fn hidden_beside(target: &Path, step: &str) -> OsString {
+    let mut name = OsString::from(".");
+    name.push(target.file_name().unwrap_or(OsStr::new("output")));
+    name.push(".");
+    name.push(step);
+    name
 }
 
 /// Puts the folder `staged` where `target` is and returns where the previous
@@ -552,17 +565,27 @@ mod tests {
                 ("gone/deeper/index.html", "gone"),
                 ("kept/x.html", "x"),
                 ("kept/y.html", "y"),
+                ("d/index.html", "d"),
+                ("d/sub/index.html", "d/sub"),
             ],
         );
         let first_index = inode(&target.join("index.html"));
         build(&target, &[("index.html", "second")]);
         let previous = dir.path().join(".public.previous");
         assert_eq!(tree(&previous)["gone/deeper/index.html"], "gone");
+        // Written over, a file would keep permissions a new file does not get.
+        std::fs::set_permissions(
+            previous.join("kept/x.html"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o600),
+        )
+        .unwrap();
 
         let third = [
             ("index.html", "third"),
             ("a", "a is a file now"),
             ("b/index.html", "b is a folder now"),
+            ("b/other.html", "and holds two files"),
+            ("d", "d and its subfolder are a file now"),
             ("kept/x.html", "x again"),
             ("new/index.html", "new"),
         ];
@@ -582,6 +605,8 @@ mod tests {
             first_index,
             "the first build's file written over"
         );
+        let mode = |path: &str| mode_of(&target.join(path)).unwrap();
+        assert_eq!(mode("kept/x.html"), mode(OUTPUT_MARK));
         assert_eq!(tree(&previous)["index.html"], "second");
     }
 
@@ -610,23 +635,58 @@ mod tests {
         std::os::unix::fs::symlink(&outside, previous.join("linked")).unwrap();
         std::os::unix::fs::symlink(outside.join("snapshot.html"), previous.join("file.html"))
             .unwrap();
+        std::fs::hard_link(
+            previous.join("index.html"),
+            outside.join("copy-snapshot.html"),
+        )
+        .unwrap();
+        let source = dir.path().join("static.html");
+        std::fs::write(&source, "copied").unwrap();
 
-        build(
-            &target,
-            &[
-                ("index.html", "3"),
-                ("page/index.html", "page 3"),
-                ("linked/snapshot.html", "in a folder of its own"),
-                ("file.html", "a file of its own"),
-            ],
-        );
+        let third = Staging::new(&target).unwrap();
+        for (path, text) in [
+            ("page/index.html", "page 3"),
+            ("linked/snapshot.html", "in a folder of its own"),
+            ("file.html", "a file of its own"),
+        ] {
+            third.emit(Path::new(path), text.as_bytes()).unwrap();
+        }
+        third.copy(&source, Path::new("index.html")).unwrap();
+        third.commit().unwrap();
         assert_eq!(tree(&outside)["snapshot.html"], "page 1");
-        assert_eq!(names(&outside), ["snapshot.html"]);
+        assert_eq!(tree(&outside)["copy-snapshot.html"], "1");
+        assert_eq!(names(&outside), ["copy-snapshot.html", "snapshot.html"]);
+        assert_eq!(tree(&target)["index.html"], "copied");
         assert_eq!(
             tree(&target)["linked/snapshot.html"],
             "in a folder of its own"
         );
         assert!(!target.join("linked").is_symlink() && !target.join("file.html").is_symlink());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn writes_at_once_under_an_old_file_each_find_their_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let old: Vec<(String, &str)> = (0..4).map(|i| (format!("f{i}"), "a file")).collect();
+        let old: Vec<(&str, &str)> = old.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+        build(&target, &old);
+        build(&target, &[("index.html", "second")]);
+
+        let staging = Staging::new(&target).unwrap();
+        std::thread::scope(|threads| {
+            for page in 0..16 {
+                let staging = &staging;
+                threads.spawn(move || {
+                    let path = format!("f{}/page-{page}.html", page % 4);
+                    staging.emit(Path::new(&path), b"page").unwrap();
+                });
+            }
+        });
+        staging.commit().unwrap();
+        let files = tree(&target).into_keys().filter(|p| p.ends_with(".html"));
+        assert_eq!(files.count(), 16);
     }
 
     #[test]
