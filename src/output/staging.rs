@@ -134,9 +134,10 @@ impl Sink for Staging {
     fn copy(&self, from: &Path, path: &Path) -> Result<()> {
         self.files.fetch_add(1, Ordering::Relaxed);
         let to = safe_join(self.dir.path(), path)?;
+        let io = |e| Error::io(&to, e);
         // A copy is a new file, with the permissions of the original.
-        if self.make_way(path).map_err(|e| Error::io(&to, e))? {
-            std::fs::remove_file(&to).map_err(|e| Error::io(&to, e))?;
+        if self.make_way(path).map_err(io)? {
+            std::fs::remove_file(&to).map_err(io)?;
         }
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent)?;
