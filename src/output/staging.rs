@@ -95,11 +95,16 @@ impl Staging {
             return fs::rename(&staged, &self.target);
         }
         let old = swap_in(&staged, &self.target)?;
-        if !can_reuse(&self.target) || std::fs::rename(&old, previous_beside(&self.target)).is_err()
-        {
+        let previous = previous_beside(&self.target);
+        if !can_reuse(&self.target) || std::fs::rename(&old, &previous).is_err() {
             // Something else has the name, or reusing the folder is not safe here.
-            remove_tree(&old).map_err(|e| Error::io(&old, e))?;
+            return remove_tree(&old).map_err(|e| Error::io(&old, e));
         }
+        // An output kept in git (`docs/` for GitHub Pages) must not bring
+        // its copy along: git ignores a folder whose files all ignore
+        // themselves. The next build removes it with the other leftovers.
+        // Without it the site is still right, so a failure is not reported.
+        let _ = std::fs::write(previous.join(".gitignore"), GITIGNORE_ALL);
         Ok(())
     }
 
@@ -200,6 +205,9 @@ impl Leftovers {
         Ok(())
     }
 }
+
+const GITIGNORE_ALL: &str =
+    "# Broadside's previous output, kept to write the next build into: not part of the site.\n*\n";
 
 /// `.public.previous`: the previous output, kept beside the output `target`.
 fn previous_beside(target: &Path) -> PathBuf {

@@ -513,3 +513,27 @@ fn a_rebuild_over_the_output_before_last_writes_what_a_new_folder_gets() {
         "the second build's output"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_previous_output_kept_beside_stays_out_of_git_and_out_of_the_site() {
+    let site = SiteTest::new().page("_index.md", "title = \"Home\"", "Welcome.");
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(site.root())
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    git(&["init", "--quiet"]);
+    for _ in 0..3 {
+        site.build().ok();
+    }
+    assert!(site.root().join(".public.previous/index.html").is_file());
+    let untracked = git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert!(untracked.contains("public/index.html"), "{untracked}");
+    assert!(!untracked.contains(".public.previous"), "{untracked}");
+    assert!(!site.public().join(".gitignore").exists());
+}
