@@ -54,11 +54,47 @@ fn language_tag<'de, D: serde::Deserializer<'de>>(
         && subtags
             .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
     if !well_formed {
+        let advice = match tag_for(&tag) {
+            Some(suggested) => format!(": write {suggested:?}"),
+            None => String::new(),
+        };
         return Err(serde::de::Error::custom(format!(
-            "language must be a language tag such as \"en\", \"es\" or \"pt-BR\", found {tag:?}"
+            "language must be a language tag such as \"en\", \"es\" or \"pt-BR\", found {tag:?}{advice}"
         )));
     }
     Ok(tag)
+}
+
+/// The tag meant by a language's name, in English or in itself, for the
+/// languages most spoken in the US, or by a locale written with `_`.
+fn tag_for(written: &str) -> Option<String> {
+    const NAMES: [(&str, &[&str]); 12] = [
+        ("en", &["english"]),
+        ("es", &["spanish", "español", "espanol"]),
+        ("zh", &["chinese", "中文"]),
+        ("tl", &["tagalog", "filipino"]),
+        ("vi", &["vietnamese", "tiếng việt"]),
+        ("ar", &["arabic", "العربية"]),
+        ("fr", &["french", "français", "francais"]),
+        ("ko", &["korean", "한국어"]),
+        ("ru", &["russian", "русский"]),
+        ("ht", &["haitian creole", "kreyòl", "kreyol"]),
+        ("pt", &["portuguese", "português", "portugues"]),
+        ("de", &["german", "deutsch"]),
+    ];
+    let name = written.trim().to_lowercase();
+    if let Some((tag, _)) = NAMES
+        .iter()
+        .find(|(_, names)| names.contains(&name.as_str()))
+    {
+        return Some(tag.to_string());
+    }
+    let dashed = written.trim().replace('_', "-");
+    let locale = dashed.split('-').all(|s| !s.is_empty() && s.len() <= 8)
+        && dashed
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    (locale && dashed != written && (2..=3).contains(&dashed.find('-')?)).then_some(dashed)
 }
 
 fn default_theme() -> String {
@@ -301,7 +337,15 @@ mod tests {
         for good in ["en", "es", "pt-BR", "es-419", "zh-Hant-TW"] {
             assert_eq!(parse(good).unwrap().language, good);
         }
-        for bad in ["english!!", "", "e", "en_US", "en-", "english"] {
+        for (bad, advice) in [
+            ("English", Some("write \"en\"")),
+            ("español", Some("write \"es\"")),
+            ("en_US", Some("write \"en-US\"")),
+            ("english!!", None),
+            ("", None),
+            ("e", None),
+            ("en-", None),
+        ] {
             let err = parse(bad).unwrap_err();
             let d = &err.diagnostics()[0];
             assert_eq!(d.line, Some(3), "{bad}");
@@ -310,6 +354,10 @@ mod tests {
                 "{bad}: {}",
                 d.message
             );
+            match advice {
+                Some(advice) => assert!(d.message.ends_with(advice), "{bad}: {}", d.message),
+                None => assert!(!d.message.contains("write"), "{bad}: {}", d.message),
+            }
         }
     }
 
