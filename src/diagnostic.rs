@@ -461,6 +461,13 @@ fn in_plain_words(message: &str) -> String {
         "i64" | "an integer" => "a whole number (no quotes)",
         _ => return message.to_string(),
     };
+    // A number past what the field holds comes as the parser's 128-bit kind.
+    if let Some(number) = written
+        .strip_prefix("integer `")
+        .and_then(|w| w.strip_suffix("` as i128"))
+    {
+        return format!("expected {needed}, found {number}, which is too large");
+    }
     format!("expected {needed}, found {written}")
 }
 
@@ -592,6 +599,12 @@ mod tests {
         assert_eq!(
             error(&format!("title = 'A'\n{sources}\nweight = '2'")),
             "expected a whole number (no quotes), found string \"2\""
+        );
+        assert_eq!(
+            error(&format!(
+                "title = 'A'\n{sources}\nweight = 99999999999999999999"
+            )),
+            "expected a whole number (no quotes), found 99999999999999999999, which is too large"
         );
         assert!(error("title = 'A'").starts_with("`sources` is missing here: every event"));
         assert_eq!(
