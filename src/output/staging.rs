@@ -221,25 +221,32 @@ fn take_previous(previous: &Path, into: &Path) -> std::io::Result<Option<Leftove
     let is_ours = std::fs::symlink_metadata(previous).is_ok_and(|m| m.is_dir())
         && previous.join(OUTPUT_MARK).is_file()
         && can_reuse(previous);
+    // `into` is new: it has the permissions every new folder gets.
+    let folder_mode = mode_of(into)?;
     // A rename onto an empty folder: of two builds at once, one gets it.
     if !is_ours || std::fs::rename(previous, into).is_err() {
         return Ok(None);
     }
-    let mut files = Vec::new();
-    let mut folders = Vec::new();
-    match list_tree(
-        open_dir(rustix::fs::CWD, into)?,
-        Path::new(""),
-        &mut files,
-        &mut folders,
-    ) {
-        Ok(()) => Ok(Some(Leftovers {
-            files: files.into_iter().collect(),
-            folders: folders.into_iter().collect(),
-        })),
-        // Start from an empty folder after all.
-        Err(_) => remove_contents(open_dir(rustix::fs::CWD, into)?).map(|()| None),
+    let (mut files, mut folders) = (Vec::new(), Vec::new());
+    let listed = open_dir(rustix::fs::CWD, into)
+        .and_then(|dir| list_tree(dir, Path::new(""), folder_mode, &mut files, &mut folders));
+    if listed.is_err() {
+        // Something in it cannot be read (a folder without permissions):
+        // put it back, and start from a new folder after all.
+        if std::fs::rename(into, previous).is_err() {
+            remove_tree(into)?;
+        }
+        std::fs::create_dir(into)?;
+        std::fs::set_permissions(
+            into,
+            std::os::unix::fs::PermissionsExt::from_mode(folder_mode),
+        )?;
+        return Ok(None);
     }
+    Ok(Some(Leftovers {
+        files: files.into_iter().collect(),
+        folders: folders.into_iter().collect(),
+    }))
 }
 
 #[cfg(not(unix))]
@@ -378,18 +385,24 @@ fn remove_contents(dir: std::os::fd::OwnedFd) -> std::io::Result<()> {
 }
 
 /// Lists the files and folders in `dir`, which is `at` below the folder
-/// being listed, on all cores. Anything else (a link) is removed: a build
-/// writes none, and writing through one could lead out of the folder.
+/// being listed, on all cores, giving each folder `folder_mode`, a new
+/// folder's permissions. Anything else (a link) is removed: a build writes
+/// none, and writing through one could lead out of the folder.
 #[cfg(unix)]
 fn list_tree(
     dir: std::os::fd::OwnedFd,
     at: &Path,
+    folder_mode: u32,
     files: &mut Vec<PathBuf>,
     folders: &mut Vec<PathBuf>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    use rustix::fs::{AtFlags, FileType};
+    use rustix::fs::{AtFlags, FileType, Mode};
     use std::os::unix::ffi::OsStrExt;
+    // A folder kept must have the permissions a new one would get.
+    if rustix::fs::fstat(&dir)?.st_mode & 0o7777 != folder_mode {
+        rustix::fs::fchmod(&dir, Mode::from_raw_mode(folder_mode))?;
+    }
     let name_at = |name: &std::ffi::CStr| at.join(std::ffi::OsStr::from_bytes(name.to_bytes()));
     let mut entries = rustix::fs::Dir::new(dir)?;
     let subfolders = read_folder(&mut entries, |dir, name, file_type| {
@@ -407,12 +420,8 @@ fn list_tree(
         .map(|name| {
             let at = name_at(name);
             let (mut files, mut folders) = (Vec::new(), Vec::new());
-            list_tree(
-                open_dir(dir, name.as_c_str())?,
-                &at,
-                &mut files,
-                &mut folders,
-            )?;
+            let folder = open_dir(dir, name.as_c_str())?;
+            list_tree(folder, &at, folder_mode, &mut files, &mut folders)?;
             folders.push(at);
             Ok((files, folders))
         })
@@ -585,12 +594,14 @@ mod tests {
         build(&target, &[("index.html", "second")]);
         let previous = dir.path().join(".public.previous");
         assert_eq!(tree(&previous)["gone/deeper/index.html"], "gone");
-        // Written over, a file would keep permissions a new file does not get.
-        std::fs::set_permissions(
-            previous.join("kept/x.html"),
-            std::os::unix::fs::PermissionsExt::from_mode(0o600),
-        )
-        .unwrap();
+        // Kept, a file or folder would keep permissions a new one does not get.
+        let chmod = |path: &str, mode: u32| {
+            let permissions = std::os::unix::fs::PermissionsExt::from_mode(mode);
+            std::fs::set_permissions(previous.join(path), permissions).unwrap();
+        };
+        chmod("kept/x.html", 0o600);
+        chmod("kept", 0o1777);
+        chmod("", 0o700);
 
         let third = [
             ("index.html", "third"),
@@ -619,6 +630,7 @@ mod tests {
         );
         let mode = |path: &str| mode_of(&target.join(path)).unwrap();
         assert_eq!(mode("kept/x.html"), mode(OUTPUT_MARK));
+        assert_eq!((mode("kept"), mode("")), (mode("new"), mode("new")));
         assert_eq!(tree(&previous)["index.html"], "second");
     }
 
