@@ -370,12 +370,13 @@ impl Renderer<'_> {
             ));
         }
         let html = self.shortcodes.render(&call, &mut placed.citations)?;
-        // An HTML block ends at a blank line, so a block shortcode's markup must have none.
+        // An HTML block ends at a blank line, so a block shortcode's markup
+        // must have none, and needs one after it: without, the line after
+        // the shortcode would be part of the block, and its Markdown shown
+        // as written.
         Ok(if is_block {
-            html.lines()
-                .filter(|l| !l.trim().is_empty())
-                .collect::<Vec<_>>()
-                .join("\n")
+            let lines: Vec<&str> = html.lines().filter(|l| !l.trim().is_empty()).collect();
+            lines.join("\n") + "\n"
         } else {
             html.replace('\n', " ")
         })
@@ -1172,6 +1173,20 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn markdown_right_after_a_block_shortcode_is_markdown() {
+        let r =
+            render("{{ quote(id=\"q\") }}\nSee [the timeline](@/timeline.md), *then*.\n").unwrap();
+        assert!(
+            r.html
+                .contains("<a href=\"/base/timeline/\">the timeline</a>, <em>then</em>"),
+            "{}",
+            r.html
+        );
+        let errors = render("{{ quote(id=\"q\") }}\n[gone](@/gone.md)\n").unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column), (Some(2), Some(8)));
     }
 
     #[test]
