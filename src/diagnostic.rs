@@ -150,6 +150,15 @@ impl Error {
         }
     }
 
+    /// The site's problems, to report beside others; any other error (the
+    /// file system's, the command line's) is handed back as it is.
+    pub fn site_problems(self) -> Result<Vec<Diagnostic>> {
+        match self {
+            Error::Site(found) => Ok(found),
+            other => Err(other),
+        }
+    }
+
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             Error::Site(diagnostics) => diagnostics,

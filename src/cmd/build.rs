@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::check::LinkChecker;
 use crate::cli::BuildArgs;
-use crate::diagnostic::{Diagnostics, Error, Result};
+use crate::diagnostic::{Diagnostics, Result};
 use crate::output::Staging;
 use crate::site::{BuildOptions, RenderStats, Site};
 
@@ -59,11 +59,10 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let stats = match site.write(&prepared, &checker) {
         Ok(stats) => stats,
         // Errors, so `finish` below fails with them.
-        Err(Error::Site(found)) => {
-            diagnostics.extend(found);
+        Err(e) => {
+            diagnostics.extend(e.site_problems()?);
             RenderStats::default()
         }
-        Err(other) => return Err(other),
     };
     diagnostics.extend(checker.verify_again(&site));
     // The process ends once the build is done, and the system takes its

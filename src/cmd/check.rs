@@ -42,31 +42,25 @@ pub fn run(args: &CheckArgs) -> Result<()> {
 pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let site = match Site::load(options) {
         Ok(site) => site,
-        Err(Error::Site(diagnostics)) => return Ok(diagnostics),
-        Err(other) => return Err(other),
+        Err(e) => return e.site_problems(),
     };
     let checker = LinkChecker::new(None, &site.config.base_url);
     let mut diagnostics = site.warnings.clone();
     // An output folder that `build` would refuse to replace.
-    match site.check_output_folder(options.output_dir.is_none()) {
-        Ok(()) => {}
-        Err(Error::Site(found)) => diagnostics.extend(found),
-        Err(other) => return Err(other),
+    if let Err(e) = site.check_output_folder(options.output_dir.is_none()) {
+        diagnostics.extend(e.site_problems()?);
     }
     let prepared = match site.prepare(None) {
         Ok(prepared) => prepared,
-        Err(Error::Site(found)) => {
-            diagnostics.extend(found);
+        Err(e) => {
+            diagnostics.extend(e.site_problems()?);
             return Ok(diagnostics);
         }
-        Err(other) => return Err(other),
     };
     diagnostics.extend(prepared.warnings.iter().cloned());
     // A page with errors is reported, and the checks go on over the others.
-    match site.write(&prepared, &checker) {
-        Ok(_) => {}
-        Err(Error::Site(found)) => diagnostics.extend(found),
-        Err(other) => return Err(other),
+    if let Err(e) = site.write(&prepared, &checker) {
+        diagnostics.extend(e.site_problems()?);
     }
     diagnostics.extend(checker.verify(&site));
     Ok(diagnostics)
